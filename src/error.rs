@@ -1,0 +1,103 @@
+//! The crate's one error type.
+//!
+//! Every public function that takes user input returns [`Result`]; nothing panics on input.
+//! Each variant names what was wrong and what is allowed, so the message can be shown to the
+//! person who wrote the config or sent the data.
+
+/// Errors returned by canary-judge.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A sample has no observations (possibly after NaN values were removed on request).
+    #[error("sample `{sample}` is empty{after_removal}: at least one observation is required")]
+    EmptySample {
+        /// Which sample (for example `x`, `baseline`).
+        sample: &'static str,
+        /// Empty, or a note that NaN values were removed first.
+        after_removal: &'static str,
+    },
+    /// A sample holds NaN and the NaN policy is to reject it.
+    #[error(
+        "sample `{sample}` has NaN at index {index}: NaN is rejected by NanPolicy::Reject \
+         (the default); use NanPolicy::Remove to drop NaN values"
+    )]
+    NanInSample {
+        /// Which sample.
+        sample: &'static str,
+        /// Position of the first NaN.
+        index: usize,
+    },
+    /// A sample holds an infinite value where the method needs finite values.
+    #[error("sample `{sample}` has {value} at index {index}: {needed_by} needs finite values")]
+    InfiniteInSample {
+        /// Which sample.
+        sample: &'static str,
+        /// Position of the first infinite value.
+        index: usize,
+        /// The offending value (`inf` or `-inf`).
+        value: f64,
+        /// The computation that cannot use it.
+        needed_by: &'static str,
+    },
+    /// Two inputs that must line up have different lengths.
+    #[error("`{left}` has {left_len} entries but `{right}` has {right_len}: they must have the same length")]
+    LengthMismatch {
+        /// Name of the first input.
+        left: &'static str,
+        /// Its length.
+        left_len: usize,
+        /// Name of the second input.
+        right: &'static str,
+        /// Its length.
+        right_len: usize,
+    },
+    /// A parameter is outside its allowed range.
+    #[error("parameter `{name}` = {value} is invalid: {allowed}")]
+    InvalidParameter {
+        /// Parameter name as it appears in the API.
+        name: &'static str,
+        /// The value given, as text.
+        value: String,
+        /// What is allowed.
+        allowed: &'static str,
+    },
+    /// Counts add up to more than the arithmetic can hold.
+    #[error("{what} overflows: the total must stay below {limit}")]
+    CountOverflow {
+        /// What was being added up.
+        what: &'static str,
+        /// The largest allowed total.
+        limit: u64,
+    },
+    /// An exact computation would take too long for these sample sizes.
+    #[error(
+        "the exact {what} for these samples needs about {cost:.2e} steps, over the limit of \
+         {limit:.2e}: use Method::Asymptotic, or Method::Auto which picks exact only when cheap"
+    )]
+    ExactTooExpensive {
+        /// Which exact computation.
+        what: &'static str,
+        /// Estimated number of elementary steps.
+        cost: f64,
+        /// The limit.
+        limit: f64,
+    },
+}
+
+/// Shorthand for `Result<T, canary_judge::Error>`.
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// An [`Error::InvalidParameter`] for a parameter with a displayable value.
+    pub(crate) fn invalid(
+        name: &'static str,
+        value: impl std::fmt::Display,
+        allowed: &'static str,
+    ) -> Self {
+        Error::InvalidParameter {
+            name,
+            value: value.to_string(),
+            allowed,
+        }
+    }
+}

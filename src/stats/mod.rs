@@ -1,0 +1,70 @@
+//! Statistical tests comparing a canary sample with a baseline sample.
+//!
+//! Rank tests ([`mann_whitney_u`], [`mann_whitney_u_grouped`]), the Hodges-Lehmann shift with
+//! its confidence interval ([`hodges_lehmann`]) and effect sizes ([`effect_sizes`]).
+
+mod effect;
+mod exact;
+mod hodges_lehmann;
+mod mann_whitney;
+mod pairwise;
+mod permutation;
+mod rank;
+
+use serde::{Deserialize, Serialize};
+
+pub use effect::{effect_sizes, EffectSizes};
+pub use hodges_lehmann::{hodges_lehmann, HodgesLehmann, HodgesLehmannOptions};
+pub use mann_whitney::{
+    mann_whitney_u, mann_whitney_u_grouped, MannWhitneyOptions, MannWhitneyResult, TieSummary,
+};
+
+/// Which difference between the samples the test looks for.
+///
+/// `Greater` means the first sample (`x`) is stochastically larger than the second (`y`).
+/// Pass the canary as `x` and the baseline as `y` to test "the canary is larger".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Alternative {
+    /// `x` and `y` differ in either direction.
+    #[default]
+    TwoSided,
+    /// `x` is stochastically larger than `y`.
+    Greater,
+    /// `x` is stochastically smaller than `y`.
+    Less,
+}
+
+/// How to compute a p-value or interval.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Exact when that is cheap, asymptotic otherwise (see each function for the rule).
+    #[default]
+    Auto,
+    /// The exact permutation distribution (given the observed ties, if any).
+    Exact,
+    /// The normal approximation.
+    Asymptotic,
+}
+
+/// The method actually used, as reported in results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MethodUsed {
+    /// Exact null distribution of U for samples without ties.
+    Exact,
+    /// Exact permutation distribution of U given the observed tie pattern.
+    ExactConditional,
+    /// Normal approximation with tie-corrected variance.
+    Asymptotic,
+}
+
+/// Which tail of a null distribution a probability is taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tail {
+    /// `P(U <= u)`.
+    Lower,
+    /// `P(U >= u)`.
+    Upper,
+}

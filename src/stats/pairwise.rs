@@ -1,0 +1,1 @@
+//! Order statistics of the pairwise differences `x_i - y_j`, without materializing them.

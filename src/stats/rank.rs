@@ -1,0 +1,218 @@
+//! Sorting and the one merge pass that gives U and the tie term.
+//!
+//! Each sample is sorted once (a radix sort over the f64 bit patterns), then a linear merge of
+//! the two sorted samples walks the pooled sample as a sequence of tie groups. Every rank
+//! statistic here is a fold over those groups, which is also how histogram input is handled:
+//! a bucket is a tie group.
+
+use crate::error::{Error, Result};
+use crate::sample::{clean_sample, Infinities, NanPolicy};
+
+/// Largest total number of observations: beyond 2^53 counts stop being exact in f64.
+pub(crate) const MAX_OBSERVATIONS: u64 = 1 << 53;
+
+/// A validated sample sorted ascending: no NaN, at least one value.
+#[derive(Debug, Clone)]
+pub(crate) struct SortedSample(Vec<f64>);
+
+impl SortedSample {
+    /// Validates `data` under `nan_policy` and `infinities`, then sorts a copy.
+    pub(crate) fn new(
+        sample: &'static str,
+        data: &[f64],
+        nan_policy: NanPolicy,
+        infinities: Infinities,
+    ) -> Result<Self> {
+        let mut values = clean_sample(sample, data, nan_policy, infinities)?;
+        radsort::sort(&mut values);
+        Ok(SortedSample(values))
+    }
+
+    /// The sorted values.
+    pub(crate) fn values(&self) -> &[f64] {
+        &self.0
+    }
+
+    /// The number of values.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The median (mean of the two middle values for an even count).
+    pub(crate) fn median(&self) -> f64 {
+        let v = &self.0;
+        let mid = v.len() / 2;
+        if v.len() % 2 == 1 {
+            v[mid]
+        } else {
+            v[mid - 1] / 2.0 + v[mid] / 2.0
+        }
+    }
+}
+
+/// How many observations of `x` and of `y` share one value of the pooled sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TieGroup {
+    /// Observations from `x` at this value.
+    pub(crate) x: u64,
+    /// Observations from `y` at this value.
+    pub(crate) y: u64,
+}
+
+impl TieGroup {
+    /// Size of the group in the pooled sample.
+    pub(crate) fn size(self) -> u64 {
+        self.x + self.y
+    }
+}
+
+/// The tie groups of two sorted samples, in ascending order of value.
+///
+/// `-0.0` and `0.0` compare equal and so share a group, as they do in scipy and R.
+pub(crate) fn tie_groups<'a>(x: &'a [f64], y: &'a [f64]) -> impl Iterator<Item = TieGroup> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        let value = match (x.get(i), y.get(j)) {
+            (Some(&a), Some(&b)) => a.min(b),
+            (Some(&a), None) => a,
+            (None, Some(&b)) => b,
+            (None, None) => return None,
+        };
+        let (start_i, start_j) = (i, j);
+        while i < x.len() && x[i] == value {
+            i += 1;
+        }
+        while j < y.len() && y[j] == value {
+            j += 1;
+        }
+        Some(TieGroup {
+            x: (i - start_i) as u64,
+            y: (j - start_j) as u64,
+        })
+    })
+}
+
+/// The tie groups of two histograms over shared ordered buckets; empty buckets are skipped.
+pub(crate) fn bucket_groups<'a>(
+    x_counts: &'a [u64],
+    y_counts: &'a [u64],
+) -> impl Iterator<Item = TieGroup> + 'a {
+    x_counts
+        .iter()
+        .zip(y_counts)
+        .map(|(&x, &y)| TieGroup { x, y })
+        .filter(|group| group.size() > 0)
+}
+
+/// U of `x`, the tie term and the sample sizes: everything a rank test needs from the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RankSummary {
+    /// Observations in `x`.
+    pub(crate) n_x: u64,
+    /// Observations in `y`.
+    pub(crate) n_y: u64,
+    /// Twice the Mann-Whitney U of `x`: an integer even with ties (half-counts).
+    pub(crate) twice_u_x: u128,
+    /// `sum(t^3 - t)` over tie groups of size `t`, the tie correction of the variance.
+    pub(crate) tie_term: f64,
+    /// Number of values shared by two or more observations.
+    pub(crate) tied_values: u64,
+    /// Number of observations that share their value with another observation.
+    pub(crate) tied_observations: u64,
+}
+
+impl RankSummary {
+    /// Folds the tie groups of the pooled sample, in ascending order, into the summary.
+    ///
+    /// Each `x` observation in a group beats the `y` observations below it and ties with
+    /// the `y` observations in the group, so `2U` gains `x * (2 * y_below + y)`.
+    pub(crate) fn from_groups(groups: impl Iterator<Item = TieGroup>) -> Result<Self> {
+        let overflow = Error::CountOverflow {
+            what: "the total number of observations",
+            limit: MAX_OBSERVATIONS,
+        };
+        let mut summary = RankSummary {
+            n_x: 0,
+            n_y: 0,
+            twice_u_x: 0,
+            tie_term: 0.0,
+            tied_values: 0,
+            tied_observations: 0,
+        };
+        for group in groups {
+            let size = group.x.checked_add(group.y);
+            let total = size.and_then(|size| size.checked_add(summary.n_x + summary.n_y));
+            let Some(size) = size.filter(|_| total.is_some_and(|t| t <= MAX_OBSERVATIONS)) else {
+                return Err(overflow);
+            };
+            summary.twice_u_x +=
+                u128::from(group.x) * (2 * u128::from(summary.n_y) + u128::from(group.y));
+            summary.n_x += group.x;
+            summary.n_y += group.y;
+            if size > 1 {
+                let t = size as f64;
+                summary.tie_term += t * t * t - t;
+                summary.tied_values += 1;
+                summary.tied_observations += size;
+            }
+        }
+        Ok(summary)
+    }
+
+    /// The Mann-Whitney U of `x`.
+    pub(crate) fn u_x(&self) -> f64 {
+        self.twice_u_x as f64 / 2.0
+    }
+
+    /// `n_x * n_y`, the number of (x, y) pairs.
+    pub(crate) fn pairs(&self) -> f64 {
+        self.n_x as f64 * self.n_y as f64
+    }
+
+    /// Whether any value is shared by two or more observations.
+    pub(crate) fn has_ties(&self) -> bool {
+        self.tied_values > 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(x: &[f64], y: &[f64]) -> RankSummary {
+        let sx = SortedSample::new("x", x, NanPolicy::Reject, Infinities::Allowed).unwrap();
+        let sy = SortedSample::new("y", y, NanPolicy::Reject, Infinities::Allowed).unwrap();
+        RankSummary::from_groups(tie_groups(sx.values(), sy.values())).unwrap()
+    }
+
+    #[test]
+    fn u_counts_wins_and_half_ties() {
+        // x = 3 beats 1 and 2; x = 2 ties with y = 2 and beats 1; x = 0 beats nothing.
+        let s = summary(&[3.0, 2.0, 0.0], &[1.0, 2.0]);
+        assert_eq!(s.u_x(), 2.0 + 1.5);
+        assert_eq!((s.n_x, s.n_y), (3, 2));
+        assert_eq!(s.tie_term, 6.0);
+        assert_eq!((s.tied_values, s.tied_observations), (1, 2));
+    }
+
+    #[test]
+    fn signed_zeros_and_infinities_rank_like_numbers() {
+        let s = summary(&[-0.0, f64::INFINITY], &[0.0, f64::NEG_INFINITY]);
+        // -0.0 ties with 0.0 and beats -inf; inf beats both.
+        assert_eq!(s.u_x(), 1.5 + 2.0);
+        assert_eq!(s.tied_values, 1);
+    }
+
+    #[test]
+    fn buckets_are_tie_groups() {
+        let groups: Vec<_> = bucket_groups(&[1, 0, 2], &[0, 0, 3]).collect();
+        assert_eq!(groups, vec![TieGroup { x: 1, y: 0 }, TieGroup { x: 2, y: 3 }]);
+    }
+
+    #[test]
+    fn overflowing_counts_are_an_error() {
+        let groups = [TieGroup { x: MAX_OBSERVATIONS, y: 1 }];
+        let err = RankSummary::from_groups(groups.into_iter()).unwrap_err();
+        assert!(matches!(err, Error::CountOverflow { .. }));
+    }
+}
