@@ -5,7 +5,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::exact::{untied_cost, untied_tail};
 use super::permutation::{conditional_cost, conditional_tail};
-use super::rank::{bucket_groups, tie_groups, RankSummary, SortedSample, TieGroup};
+use super::rank::{bucket_groups, sorted_keys, tie_groups, RankSummary, TieGroup};
 use super::{Alternative, Method, MethodUsed, Tail};
 use crate::error::{Error, Result};
 use crate::sample::{Infinities, NanPolicy};
@@ -132,7 +132,7 @@ impl MannWhitneyResult {
 
 /// Mann-Whitney U test of whether `x` and `y` come from the same distribution.
 ///
-/// Sorts each sample once (radix sort), then finds U and the tie term in one merge pass, so the
+/// Sorts each sample once, then finds U and the tie term in one merge pass, so the
 /// asymptotic test costs about one sort of the data. [`Method::Auto`] picks the exact p-value
 /// when it is cheap (at most about 0.1 ms of work: up to 50 x 50, or 5 x 5,000, without ties;
 /// small samples with ties get the exact conditional distribution) and the normal
@@ -157,9 +157,10 @@ pub fn mann_whitney_u(
     y: &[f64],
     options: &MannWhitneyOptions,
 ) -> Result<MannWhitneyResult> {
-    let x = SortedSample::new("x", x, options.nan_policy, Infinities::Allowed)?;
-    let y = SortedSample::new("y", y, options.nan_policy, Infinities::Allowed)?;
-    test_groups(|| tie_groups(x.values(), y.values()), options)
+    let x = sorted_keys("x", x, options.nan_policy, Infinities::Allowed)?;
+    let y = sorted_keys("y", y, options.nan_policy, Infinities::Allowed)?;
+    let summary = RankSummary::from_sorted_keys(&x, &y)?;
+    test_summary(&summary, || tie_groups(&x, &y), options)
 }
 
 /// Mann-Whitney U test from two histograms over the same ordered buckets.
@@ -193,16 +194,22 @@ pub fn mann_whitney_u_grouped(
             right_len: y_counts.len(),
         });
     }
-    test_groups(|| bucket_groups(x_counts, y_counts), options)
+    let groups = || bucket_groups(x_counts, y_counts);
+    let summary = RankSummary::from_groups(groups())?;
+    test_summary(&summary, groups, options)
 }
 
-/// The test on the pooled sample's tie groups; `groups` restarts the ascending walk.
-fn test_groups<I, F>(groups: F, options: &MannWhitneyOptions) -> Result<MannWhitneyResult>
+/// The test from the rank summary; `groups` walks the pooled sample's tie groups in ascending
+/// order, for the exact conditional distribution.
+fn test_summary<I, F>(
+    summary: &RankSummary,
+    groups: F,
+    options: &MannWhitneyOptions,
+) -> Result<MannWhitneyResult>
 where
     I: Iterator<Item = TieGroup>,
     F: Fn() -> I,
 {
-    let summary = RankSummary::from_groups(groups())?;
     for (sample, n) in [("x", summary.n_x), ("y", summary.n_y)] {
         if n == 0 {
             return Err(Error::EmptySample {
@@ -211,11 +218,15 @@ where
             });
         }
     }
-    let exact = ExactPlan::choose(&summary, &groups, options.method)?;
+    let exact = ExactPlan::choose(summary, &groups, options.method)?;
     let (pvalue, zscore, method) = match exact {
-        Some(plan) => (plan.pvalue(&summary, options.alternative), None, plan.method()),
+        Some(plan) => (
+            plan.pvalue(&summary, options.alternative),
+            None,
+            plan.method(),
+        ),
         None => {
-            let (p, z) = asymptotic(&summary, options);
+            let (p, z) = asymptotic(summary, options);
             (p, Some(z), MethodUsed::Asymptotic)
         }
     };
