@@ -1,9 +1,9 @@
 //! The Mann-Whitney U test (Wilcoxon rank-sum test), from samples or from histograms.
 
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::exact::{untied_cost, untied_tail};
+use super::normal::normal_sf;
 use super::permutation::{conditional_cost, conditional_tail};
 use super::rank::{bucket_groups, sorted_keys, tie_groups, RankSummary, TieGroup};
 use super::{Alternative, Method, MethodUsed, Tail};
@@ -344,11 +344,10 @@ fn asymptotic(summary: &RankSummary, options: &MannWhitneyOptions) -> (f64, f64)
         0.0
     };
     let z = (deviation - correction) / sd;
-    let standard_normal = Normal::standard();
     let pvalue = match options.alternative {
-        Alternative::Greater => standard_normal.sf(z),
-        Alternative::Less => standard_normal.sf(-z),
-        Alternative::TwoSided => (2.0 * standard_normal.sf(z.abs())).min(1.0),
+        Alternative::Greater => normal_sf(z),
+        Alternative::Less => normal_sf(-z),
+        Alternative::TwoSided => (2.0 * normal_sf(z.abs())).min(1.0),
     };
     (pvalue, z)
 }
