@@ -11,7 +11,7 @@
 //!
 //! Accuracy: dividing by `(1 - q^i)` amplifies rounding noise, most at the centre of the
 //! distribution. Against exact integer arithmetic the cumulative probabilities agree to
-//! 5e-14 relative up to 200 x 200 and 30 x 3,000 everywhere, and off the centre up to
+//! 5e-14 relative at every u tested up to 200 x 200 and 30 x 3,000, and off the centre up to
 //! 500 x 500; at the exact centre the error grows to 6e-13 at 250 x 250, 7e-12 at 300 x 300
 //! and 3e-6 at 500 x 500 (tests/exact_bigint.rs, scripts/exact_bigint_reference.py).
 
