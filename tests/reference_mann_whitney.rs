@@ -239,7 +239,6 @@ fn asymptotic_matches_scipy() {
 }
 
 #[test]
-#[ignore = "needs the exact distribution"]
 fn exact_matches_big_integer_counts() {
     let corpus = load();
     assert_no_failures(
@@ -249,7 +248,6 @@ fn exact_matches_big_integer_counts() {
 }
 
 #[test]
-#[ignore = "needs the exact distribution"]
 fn exact_conditional_matches_exact_enumeration() {
     let corpus = load();
     assert_no_failures(

@@ -17,6 +17,37 @@
 
 use super::Tail;
 
+/// Largest smaller-sample size at which exact p-values without ties were verified against
+/// exact integer arithmetic to 1e-12 at every U, the centre included.
+const VERIFIED_SMALLER_SIZE: u64 = 200;
+
+/// Largest number of doubles an exact computation may hold (128 MiB).
+pub(crate) const MAX_EXACT_ENTRIES: f64 = 1.6e7;
+
+/// Why the untied exact p-value cannot be computed within `budget` steps, if it cannot.
+pub(crate) fn untied_obstacle(m: u64, n: u64, budget: f64) -> Option<String> {
+    let cost = untied_cost(m, n);
+    // Two buffers of up to mn / 2 + 1 probabilities.
+    let entries = 2.0 * ((m as f64 * n as f64 / 2.0).floor() + 1.0);
+    if cost > budget {
+        Some(format!(
+            "it needs about {cost:.2e} steps, over the limit of {budget:.2e}"
+        ))
+    } else if entries > MAX_EXACT_ENTRIES {
+        Some(format!(
+            "it needs {entries:.2e} numbers in memory, over the limit of {MAX_EXACT_ENTRIES:.2e}"
+        ))
+    } else if m.min(n) > VERIFIED_SMALLER_SIZE {
+        Some(format!(
+            "the smaller sample has {} observations, and exact p-values without ties are \
+             verified to 1e-12 only up to {VERIFIED_SMALLER_SIZE}",
+            m.min(n)
+        ))
+    } else {
+        None
+    }
+}
+
 /// Worst-case number of inner-loop steps of [`untied_tail`] for sizes `m` and `n`.
 ///
 /// Step `i` of `min(m, n)` touches `min(mn / 2, i * max(m, n)) + 1` entries; the worst case

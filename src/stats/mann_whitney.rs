@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::exact::{untied_cost, untied_tail};
+use super::exact::{untied_obstacle, untied_tail};
 use super::normal::normal_sf;
-use super::permutation::{conditional_cost, conditional_tail};
+use super::permutation::{conditional_obstacle, conditional_tail};
 use super::rank::{bucket_groups, sorted_keys, tie_groups, RankSummary, TieGroup};
 use super::{Alternative, Method, MethodUsed, Tail};
 use crate::error::{Error, Result};
@@ -257,7 +257,8 @@ enum ExactPlan {
 
 impl ExactPlan {
     /// The exact computation to run, `None` for the normal approximation, or an error if
-    /// `Method::Exact` was asked for and is beyond [`EXACT_STEP_LIMIT`].
+    /// `Method::Exact` was asked for and cannot run (see [`untied_obstacle`] and
+    /// [`conditional_obstacle`]).
     fn choose<I, F>(summary: &RankSummary, groups: &F, method: Method) -> Result<Option<Self>>
     where
         I: Iterator<Item = TieGroup>,
@@ -268,26 +269,29 @@ impl ExactPlan {
             Method::Auto => AUTO_EXACT_STEPS,
             Method::Exact => EXACT_STEP_LIMIT,
         };
-        let cost = untied_cost(summary.n_x, summary.n_y);
-        let (plan, cost, what) = if cost > budget {
-            // Conditioning on ties never costs less than the untied distribution.
-            (None, cost, "null distribution of U")
-        } else if !summary.has_ties() {
-            (Some(ExactPlan::Untied), cost, "null distribution of U")
-        } else {
-            let collected: Vec<TieGroup> = groups().collect();
-            let cost = conditional_cost(&collected);
-            let plan = Some(ExactPlan::Conditional(collected));
-            (plan, cost, "permutation distribution of U given the ties")
+        let untied = untied_obstacle(summary.n_x, summary.n_y, budget);
+        let (plan, obstacle, what) = match untied {
+            // Conditioning on ties never costs less than the untied distribution, so there is
+            // no need to collect the groups.
+            Some(reason) => (None, Some(reason), "null distribution of U"),
+            None if !summary.has_ties() => {
+                (Some(ExactPlan::Untied), None, "null distribution of U")
+            }
+            None => {
+                let collected: Vec<TieGroup> = groups().collect();
+                let obstacle = conditional_obstacle(&collected, budget);
+                let plan = Some(ExactPlan::Conditional(collected));
+                (
+                    plan,
+                    obstacle,
+                    "permutation distribution of U given the ties",
+                )
+            }
         };
-        match (plan, method) {
-            (Some(plan), _) if cost <= budget => Ok(Some(plan)),
-            (_, Method::Exact) => Err(Error::ExactTooExpensive {
-                what,
-                cost,
-                limit: budget,
-            }),
-            _ => Ok(None),
+        match (obstacle, method) {
+            (None, _) => Ok(plan),
+            (Some(reason), Method::Exact) => Err(Error::ExactUnavailable { what, reason }),
+            (Some(_), _) => Ok(None),
         }
     }
 
