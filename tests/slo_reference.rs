@@ -46,7 +46,11 @@ fn remaining_budget_bounds_are_exact() {
         let share: Fraction = text(row, "share").parse().unwrap();
         let counts = Counts::new(int(row, "bad"), int(row, "total")).unwrap();
         let expected = row["at_least"].as_bool().unwrap();
-        assert_eq!(objective.remaining_at_least(counts, share), Some(expected), "{row}");
+        assert_eq!(
+            objective.remaining_at_least(counts, share),
+            Some(expected),
+            "{row}"
+        );
     }
 }
 
@@ -64,7 +68,11 @@ fn factors_from_budget_shares_are_exact() {
             .split_once('/')
             .map(|(n, d)| (n.parse::<u128>().unwrap(), d.parse::<u128>().unwrap()))
             .unwrap();
-        assert_eq!((factor.numerator(), factor.denominator()), (num, den), "{row}");
+        assert_eq!(
+            (factor.numerator(), factor.denominator()),
+            (num, den),
+            "{row}"
+        );
     }
 }
 
@@ -77,7 +85,10 @@ fn wilson_intervals_match_the_closed_form() {
         let (low, high) = wilson_interval(counts, confidence).unwrap().unwrap();
         for (got, key) in [(low, "low"), (high, "high")] {
             let want = row[key].as_f64().unwrap();
-            assert!((got - want).abs() <= 1e-12 + 1e-9 * want, "{key}: {got} vs {want}: {row}");
+            assert!(
+                (got - want).abs() <= 1e-12 + 1e-9 * want,
+                "{key}: {got} vs {want}: {row}"
+            );
         }
     }
 }
@@ -88,6 +99,10 @@ fn allowed_bad_events_are_exact() {
     for row in rows(&data, "allowed_bad") {
         let objective: Objective = text(row, "objective").parse().unwrap();
         let total = int(row, "total");
-        assert_eq!(objective.allowed_bad_whole(total), int(row, "allowed_whole"), "{row}");
+        assert_eq!(
+            objective.allowed_bad_whole(total),
+            int(row, "allowed_whole"),
+            "{row}"
+        );
     }
 }
