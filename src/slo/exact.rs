@@ -156,6 +156,19 @@ pub(crate) fn format_rational(num: u128, den: u128) -> String {
     }
 }
 
+/// The float nearest to `num / den` (`den > 0`). Below 2^53 both convert exactly and one
+/// division rounds once; above, an exact decimal is parsed (correctly rounded), and only a
+/// non-decimal ratio falls back to dividing the rounded parts.
+pub(crate) fn ratio_to_f64(num: u128, den: u128) -> f64 {
+    const EXACT: u128 = 1 << 53;
+    if num <= EXACT && den <= EXACT {
+        return num as f64 / den as f64;
+    }
+    format_rational(num, den)
+        .parse()
+        .unwrap_or(num as f64 / den as f64)
+}
+
 /// How an exact number may be written in a config: a JSON number or a string.
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -213,6 +226,18 @@ mod tests {
         assert_eq!(rational_from_f64(1e-7, "x"), Ok((1, 10_000_000)));
         assert!(rational_from_f64(f64::NAN, "x").is_err());
         assert!(rational_from_f64(-0.5, "x").is_err());
+    }
+
+    #[test]
+    fn large_ratios_convert_to_the_nearest_float() {
+        // 47245404496646015 / 10^17 is written as the shortest decimal of its float.
+        let x = 0.472_454_044_966_460_15_f64;
+        assert_eq!(
+            ratio_to_f64(47_245_404_496_646_015, 100_000_000_000_000_000),
+            x
+        );
+        assert_eq!(ratio_to_f64(1, 3), 1.0 / 3.0);
+        assert_eq!(ratio_to_f64((1 << 60) + 1, 3 << 60), 1.0 / 3.0);
     }
 
     #[test]

@@ -89,7 +89,7 @@ impl BurnFactor {
 
     /// The nearest float (for display; decisions use the exact ratio).
     pub fn to_f64(&self) -> f64 {
-        self.num as f64 / self.den as f64
+        super::exact::ratio_to_f64(self.num, self.den)
     }
 
     /// Compares the factor with `num / den` exactly.

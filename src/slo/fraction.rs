@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 /// Read it from integers ([`Fraction::new`]), from text (`"0.02"`, `"2%"`, `"1/50"`) or from a
 /// float ([`Fraction::from_f64`], which takes the shortest decimal that gives the same float, so
 /// `0.02` means exactly 2/100). In JSON it may be written as a number or as such a string, and
-/// it is written back as an exact decimal string (`"0.02"`) or a ratio (`"1/3"`).
+/// it is written back as an exact decimal string (`"0.02"`) or a ratio (`"1/3"`). The reduced
+/// denominator must fit in 64 bits, so decimals may have up to 19 places.
 ///
 /// ```
 /// use canary_judge::slo::Fraction;
@@ -88,7 +89,7 @@ impl Fraction {
 
     /// The nearest float (for display; decisions use the exact ratio).
     pub fn to_f64(&self) -> f64 {
-        self.num as f64 / self.den as f64
+        super::exact::ratio_to_f64(u128::from(self.num), u128::from(self.den))
     }
 }
 
