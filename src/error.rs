@@ -81,6 +81,17 @@ pub enum Error {
         /// Why it cannot run, with the numbers.
         reason: String,
     },
+    /// A configuration value that is allowed on its own cannot work with the rest of the
+    /// configuration (for example an alert tier that can never fire under its SLO).
+    #[error("configuration field `{field}` = {value} is unusable: {reason}")]
+    InvalidConfig {
+        /// The field, as a path into the configuration (for example `tiers[0].factor`).
+        field: String,
+        /// The value given, as text.
+        value: String,
+        /// Why it cannot work and what is allowed.
+        reason: String,
+    },
 }
 
 /// Shorthand for `Result<T, canary_judge::Error>`.

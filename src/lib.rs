@@ -13,6 +13,7 @@
 //! | two histograms over the same buckets | [`stats::mann_whitney_u_grouped`] | the same test from bucket counts, in O(buckets) |
 //! | two samples | [`stats::hodges_lehmann`] | the location shift with an exact or asymptotic confidence interval |
 //! | two samples | [`stats::effect_sizes`] | probability of superiority, rank-biserial, ratios, relative shift |
+//! | bad/total counts per window and an SLO | [`slo::MultiWindowPolicy::evaluate`], [`slo::BudgetGate::decide`] | burn rates, the most severe firing alert tier, allow/caution/freeze on the budget left |
 //!
 //! Pass the canary as `x` and the baseline as `y`: then [`stats::Alternative::Greater`] tests
 //! "the canary is larger" and every effect reads as canary relative to baseline.
@@ -50,6 +51,7 @@
 
 pub mod error;
 pub mod sample;
+pub mod slo;
 pub mod stats;
 
 pub use error::{Error, Result};
