@@ -11,6 +11,7 @@ mod normal;
 mod pairwise;
 mod permutation;
 mod rank;
+mod sequential;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,7 @@ pub use hodges_lehmann::{hodges_lehmann, HodgesLehmann, HodgesLehmannOptions};
 pub use mann_whitney::{
     mann_whitney_u, mann_whitney_u_grouped, MannWhitneyOptions, MannWhitneyResult, TieSummary,
 };
+pub use sequential::{Interval, SequentialDecision, SequentialTest};
 
 /// Which difference between the samples the test looks for.
 ///
