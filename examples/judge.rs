@@ -67,7 +67,10 @@ fn main() -> Result<()> {
         shift.high
     );
     if let Some(relative) = effects.relative_shift {
-        println!("  shift relative to the baseline median = {:+.1}%", 100.0 * relative);
+        println!(
+            "  shift relative to the baseline median = {:+.1}%",
+            100.0 * relative
+        );
     }
     println!(
         "  P(canary slower than baseline) = {:.3}, rank-biserial = {:+.3}",

@@ -13,8 +13,14 @@ fn mwu(x: &[f64], y: &[f64]) -> Result<(), Error> {
 
 #[test]
 fn empty_samples() {
-    assert!(matches!(mwu(&[], &[1.0]), Err(Error::EmptySample { sample: "x", .. })));
-    assert!(matches!(mwu(&[1.0], &[]), Err(Error::EmptySample { sample: "y", .. })));
+    assert!(matches!(
+        mwu(&[], &[1.0]),
+        Err(Error::EmptySample { sample: "x", .. })
+    ));
+    assert!(matches!(
+        mwu(&[1.0], &[]),
+        Err(Error::EmptySample { sample: "y", .. })
+    ));
     let all_nan = MannWhitneyOptions::default().nan_policy(NanPolicy::Remove);
     let err = mann_whitney_u(&[f64::NAN], &[1.0], &all_nan).unwrap_err();
     assert!(err.to_string().contains("after removing NaN"), "{err}");
@@ -24,7 +30,13 @@ fn empty_samples() {
 fn nan_is_rejected_by_default_and_removed_on_request() {
     let x = [1.0, 2.0, f64::NAN, 4.0];
     let err = mwu(&x, &[3.0]).unwrap_err();
-    assert_eq!(err, Error::NanInSample { sample: "x", index: 2 });
+    assert_eq!(
+        err,
+        Error::NanInSample {
+            sample: "x",
+            index: 2
+        }
+    );
     let remove = MannWhitneyOptions::default().nan_policy(NanPolicy::Remove);
     let removed = mann_whitney_u(&x, &[3.0], &remove).unwrap();
     let clean = mann_whitney_u(&[1.0, 2.0, 4.0], &[3.0], &remove).unwrap();
@@ -38,16 +50,37 @@ fn infinities_rank_in_the_u_test_but_are_rejected_where_differences_are_needed()
     let y = [0.5, 2.0];
     assert!(mwu(&x, &y).is_ok());
     let hl = hodges_lehmann(&x, &y, &HodgesLehmannOptions::default());
-    assert!(matches!(hl, Err(Error::InfiniteInSample { sample: "x", index: 1, .. })));
+    assert!(matches!(
+        hl,
+        Err(Error::InfiniteInSample {
+            sample: "x",
+            index: 1,
+            ..
+        })
+    ));
     let effects = effect_sizes(&y, &x, NanPolicy::Reject);
-    assert!(matches!(effects, Err(Error::InfiniteInSample { sample: "y", index: 1, .. })));
+    assert!(matches!(
+        effects,
+        Err(Error::InfiniteInSample {
+            sample: "y",
+            index: 1,
+            ..
+        })
+    ));
 }
 
 #[test]
 fn histograms_must_line_up_and_hold_observations() {
     let o = MannWhitneyOptions::default();
     let err = mann_whitney_u_grouped(&[1, 2, 3], &[1, 2], &o).unwrap_err();
-    assert!(matches!(err, Error::LengthMismatch { left_len: 3, right_len: 2, .. }));
+    assert!(matches!(
+        err,
+        Error::LengthMismatch {
+            left_len: 3,
+            right_len: 2,
+            ..
+        }
+    ));
     let err = mann_whitney_u_grouped(&[0, 0], &[1, 2], &o).unwrap_err();
     assert!(matches!(err, Error::EmptySample { sample: "x", .. }));
     let err = mann_whitney_u_grouped(&[u64::MAX, 1], &[1, u64::MAX], &o).unwrap_err();
@@ -71,7 +104,13 @@ fn confidence_must_lie_strictly_between_zero_and_one() {
         let options = HodgesLehmannOptions::default().confidence(confidence);
         let err = hodges_lehmann(&x, &y, &options).unwrap_err();
         assert!(
-            matches!(err, Error::InvalidParameter { name: "confidence", .. }),
+            matches!(
+                err,
+                Error::InvalidParameter {
+                    name: "confidence",
+                    ..
+                }
+            ),
             "{confidence}: {err}"
         );
     }

@@ -6,11 +6,17 @@ use canary_judge::stats::{
 };
 use proptest::prelude::*;
 
-const ALTERNATIVES: [Alternative; 3] = [Alternative::TwoSided, Alternative::Greater, Alternative::Less];
+const ALTERNATIVES: [Alternative; 3] = [
+    Alternative::TwoSided,
+    Alternative::Greater,
+    Alternative::Less,
+];
 const METHODS: [Method; 3] = [Method::Auto, Method::Exact, Method::Asymptotic];
 
 fn options(alternative: Alternative, method: Method) -> MannWhitneyOptions {
-    MannWhitneyOptions::default().alternative(alternative).method(method)
+    MannWhitneyOptions::default()
+        .alternative(alternative)
+        .method(method)
 }
 
 fn mirrored(alternative: Alternative) -> Alternative {
@@ -165,7 +171,13 @@ fn brute_force_u(x: &[f64], y: &[f64]) -> f64 {
     let mut u = 0.0;
     for a in x {
         for b in y {
-            u += if a > b { 1.0 } else if a == b { 0.5 } else { 0.0 };
+            u += if a > b {
+                1.0
+            } else if a == b {
+                0.5
+            } else {
+                0.0
+            };
         }
     }
     u
