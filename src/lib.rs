@@ -49,6 +49,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod rules;
 pub mod sample;
 pub mod stats;
 

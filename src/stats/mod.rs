@@ -69,7 +69,7 @@ pub(crate) enum Tail {
     Upper,
 }
 
-mod power;
+pub(crate) mod power;
 pub use power::{
     mann_whitney_detectable_superiority, mann_whitney_power, mann_whitney_sample_size,
     two_proportions_detectable_rate, two_proportions_power, two_proportions_sample_size,

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::sample::{clean_sample, Infinities, NanPolicy};
 
 /// Largest group size reported: counts stay exact in `f64`.
-const MAX_GROUP_SIZE: f64 = 9_007_199_254_740_992.0; // 2^53
+pub(crate) const MAX_GROUP_SIZE: f64 = 9_007_199_254_740_992.0; // 2^53
 
 /// Bisection steps: enough to exhaust `f64` precision on any bracket.
 const BISECTION_STEPS: usize = 200;
