@@ -3,8 +3,9 @@
 //! The data at hand is enough when the test's approximate power against the configured effect,
 //! at the current group sizes, reaches the target. The groups need not match the planned
 //! split: a baseline with plenty of data lets the canary get by with less. Otherwise the rule
-//! grows both groups along the current arrival rates (or, without rates, the planned canary
-//! share) until the power is reached, and reports that growth as the shortfall.
+//! grows both groups along the current arrival rates (or, without rates or when they never get
+//! there, the planned canary share) until the power is reached, and reports that growth as the
+//! shortfall.
 
 use serde::{Deserialize, Serialize};
 
@@ -157,8 +158,9 @@ impl SampleRule for TwoProportionsPowerRule {
     }
 }
 
-/// Grows the groups along the arrival rates (or the planned share) until `power` reaches
-/// `target`, and reports the growth.
+/// Grows the groups along the arrival rates until `power` reaches `target`, and reports the
+/// growth. If the rates never get there (a group receives no traffic), the growth along the
+/// planned share gives the amounts, with no time estimate.
 fn grow_until(
     observed: &Observed,
     rates: Option<&ArrivalRates>,
@@ -167,24 +169,26 @@ fn grow_until(
     power: impl Fn(f64, f64) -> f64,
 ) -> Sufficiency {
     let (m, n) = (observed.canary as f64, observed.baseline as f64);
-    let (dm, dn) = match rates {
-        Some(r) if r.canary_per_second() > 0.0 && r.baseline_per_second() > 0.0 => {
-            (r.canary_per_second(), r.baseline_per_second())
-        }
-        _ => (canary_share, 1.0 - canary_share),
-    };
-    let reaches = |s: f64| power(m + dm * s, n + dn * s) >= target;
-    if reaches(0.0) {
+    if power(m, n) >= target {
         return Sufficiency::Enough;
     }
-    let mut far = 1.0;
-    while !reaches(far) {
-        far *= 2.0;
-        if (dm * far).max(dn * far) > MAX_GROUP_SIZE {
-            return shortfall(None, None, rates);
+    let by_rates = rates
+        .map(|r| (r.canary_per_second(), r.baseline_per_second()))
+        .filter(|&(dm, dn)| dm > 0.0 || dn > 0.0);
+    for (dm, dn) in by_rates
+        .into_iter()
+        .chain([(canary_share, 1.0 - canary_share)])
+    {
+        let reaches = |s: f64| power(m + dm * s, n + dn * s) >= target;
+        let mut far = 1.0;
+        while !reaches(far) && (dm * far).max(dn * far) <= MAX_GROUP_SIZE {
+            far *= 2.0;
+        }
+        if reaches(far) {
+            let s = bisect(0.0, far, reaches);
+            let more = |d: f64| (d * s).ceil() as u64;
+            return shortfall(Some(more(dm)), Some(more(dn)), rates);
         }
     }
-    let s = bisect(0.0, far, reaches);
-    let more = |d: f64| (d * s).ceil() as u64;
-    shortfall(Some(more(dm)), Some(more(dn)), rates)
+    shortfall(None, None, rates)
 }

@@ -257,7 +257,7 @@ fn human(duration: Duration) -> String {
 /// [`MinExpectedEvents`](super::MinExpectedEvents),
 /// [`MannWhitneyPowerRule`](super::MannWhitneyPowerRule) and
 /// [`TwoProportionsPowerRule`](super::TwoProportionsPowerRule).
-pub trait SampleRule {
+pub trait SampleRule: fmt::Debug {
     /// Checks the data at hand; `rates` (if known) turn the shortfall into a wait.
     fn check(&self, observed: &Observed, rates: Option<&ArrivalRates>) -> Result<Sufficiency>;
 }
