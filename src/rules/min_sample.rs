@@ -142,7 +142,7 @@ impl SampleRule for MinExpectedEvents {
 /// The smallest whole `n` with `n · per_unit >= target` (both positive).
 fn smallest_count(target: f64, per_unit: f64) -> Result<u64> {
     let n = (target / per_unit).ceil();
-    if !(n <= MAX_COUNT) {
+    if n.is_nan() || n > MAX_COUNT {
         return Err(Error::CountOverflow {
             what: "the number of observations the rule asks for",
             limit: MAX_COUNT as u64,

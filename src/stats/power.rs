@@ -149,7 +149,10 @@ impl GroupSizes {
     fn split(n_total: f64, canary_share: f64) -> Result<GroupSizes> {
         let canary = (canary_share * n_total).ceil();
         let baseline = ((1.0 - canary_share) * n_total).ceil();
-        if !(canary.max(baseline) <= MAX_GROUP_SIZE) {
+        if [canary, baseline]
+            .iter()
+            .any(|v| v.is_nan() || *v > MAX_GROUP_SIZE)
+        {
             return Err(Error::CountOverflow {
                 what: "the required sample size",
                 limit: MAX_GROUP_SIZE as u64,
