@@ -21,14 +21,21 @@
 //! };
 //!
 //! let observed = Observed::new(400, 7_600).baseline_events(8); // a 5 % canary, 0.1 % errors
-//! let rates = ArrivalRates::new(1.0, 19.0)?;
-//! let rules = (MinObservations::new(100, 100), MinExpectedEvents::new(5.0, ReferenceRate::Baseline)?);
-//! let answer = rules.0.check(&observed, Some(&rates))?.and(rules.1.check(&observed, Some(&rates))?);
+//! let rates = ArrivalRates::new(1.0, 19.0)?; // requests per second
+//! let at_least_100 = MinObservations::new(100, 100);
+//! let five_errors = MinExpectedEvents::new(5.0, ReferenceRate::Baseline)?;
+//! let answer = at_least_100
+//!     .check(&observed, Some(&rates))?
+//!     .and(five_errors.check(&observed, Some(&rates))?);
 //! // 5 expected errors at the baseline's 8 / 7600 need 4750 requests per group.
 //! let shortfall = answer.shortfall().expect("not enough data");
 //! assert_eq!(shortfall.more_canary, Some(4_350));
 //! assert_eq!(shortfall.more_baseline, Some(0));
 //! assert!(matches!(answer, Sufficiency::NotYet(_)));
+//! assert_eq!(
+//!     shortfall.to_string(),
+//!     "need ~4350 more canary observations; about 73 min at the current rate"
+//! );
 //! # Ok::<(), canary_judge::Error>(())
 //! ```
 //!
