@@ -176,12 +176,11 @@ fn a_tripped_counter_keeps_its_signal() {
 
 #[test]
 fn counter_config_rejects_a_zero_trip_count() {
-    let json = r#"{"rule":{"failed_checks_threshold":{"threshold":1}},"no_data":"skip","count":0,"tripped":null}"#;
+    let json = r#"{"rule":{"failed_checks_threshold":{"threshold":1}},"no_data":"skip","count":0,"tripped":false}"#;
     assert!(serde_json::from_str::<Counter>(json).is_ok());
     let zero = json.replace(r#""threshold":1"#, r#""threshold":0"#);
     assert!(serde_json::from_str::<Counter>(&zero).is_err());
-    let json =
-        r#"{"rule":{"failure_limit":{"limit":0}},"no_data":"skip","count":0,"tripped":null,"x":1}"#;
+    let json = r#"{"rule":{"failure_limit":{"limit":0}},"no_data":"skip","count":0,"tripped":false,"x":1}"#;
     assert!(serde_json::from_str::<Counter>(json).is_err());
 }
 

@@ -85,18 +85,29 @@ impl CounterRule {
         }
     }
 
-    /// The signal the counter gives once `count` trips it.
-    fn trip(&self, count: u64) -> Option<Signal> {
+    /// Whether `count` trips the counter.
+    fn trips(&self, count: u64) -> bool {
         use CounterRule::*;
         match *self {
-            FailureLimit { limit } => (count > limit).then_some(Signal::Fail),
-            InconclusiveLimit { limit } => (count > limit).then_some(Signal::Inconclusive),
-            ConsecutiveErrorLimit { limit } => (count > limit).then_some(Signal::Error),
-            ConsecutiveSuccessLimit { limit } => (count >= limit.get()).then_some(Signal::Succeed),
-            ConsecutiveFailures { count: n } => (count >= n.get()).then_some(Signal::Fail),
-            FailedChecksThreshold { threshold } => {
-                (count >= threshold.get()).then_some(Signal::Fail)
+            FailureLimit { limit }
+            | InconclusiveLimit { limit }
+            | ConsecutiveErrorLimit { limit } => count > limit,
+            ConsecutiveSuccessLimit { limit: n }
+            | ConsecutiveFailures { count: n }
+            | FailedChecksThreshold { threshold: n } => count >= n.get(),
+        }
+    }
+
+    /// The signal the counter gives once tripped.
+    pub fn signal(&self) -> Signal {
+        use CounterRule::*;
+        match self {
+            FailureLimit { .. } | ConsecutiveFailures { .. } | FailedChecksThreshold { .. } => {
+                Signal::Fail
             }
+            InconclusiveLimit { .. } => Signal::Inconclusive,
+            ConsecutiveErrorLimit { .. } => Signal::Error,
+            ConsecutiveSuccessLimit { .. } => Signal::Succeed,
         }
     }
 }
@@ -112,7 +123,7 @@ pub struct Counter {
     rule: CounterRule,
     no_data: NoDataPolicy,
     count: u64,
-    tripped: Option<Signal>,
+    tripped: bool,
 }
 
 impl Counter {
@@ -122,7 +133,7 @@ impl Counter {
             rule,
             no_data: NoDataPolicy::Skip,
             count: 0,
-            tripped: None,
+            tripped: false,
         }
     }
 
@@ -141,6 +152,15 @@ impl Counter {
     pub fn rule(&self) -> CounterRule {
         self.rule
     }
+
+    /// What the counter says now, without a new tick.
+    pub fn signal(&self) -> Signal {
+        if self.tripped {
+            self.rule.signal()
+        } else {
+            Signal::Continue
+        }
+    }
 }
 
 impl Smoother for Counter {
@@ -148,8 +168,8 @@ impl Smoother for Counter {
     type Output = Signal;
 
     fn update(&mut self, tick: Tick) -> Result<Signal> {
-        if let Some(signal) = self.tripped {
-            return Ok(signal);
+        if self.tripped {
+            return Ok(self.signal());
         }
         let tick = match (tick, self.no_data) {
             (Tick::NoData, NoDataPolicy::Skip) => return Ok(Signal::Continue),
@@ -161,7 +181,7 @@ impl Smoother for Counter {
             Step::Reset => self.count = 0,
             Step::Nothing => {}
         }
-        self.tripped = self.rule.trip(self.count);
-        Ok(self.tripped.unwrap_or(Signal::Continue))
+        self.tripped = self.rule.trips(self.count);
+        Ok(self.signal())
     }
 }
