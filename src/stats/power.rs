@@ -519,6 +519,41 @@ mod tests {
     }
 
     #[test]
+    fn bad_parameters_are_errors() {
+        let ok = PowerOptions::default();
+        for options in [
+            ok.alpha(0.0),
+            ok.alpha(1.0),
+            ok.power(1.0),
+            ok.alpha(f64::NAN),
+        ] {
+            assert!(mann_whitney_sample_size(0.6, 0.5, &options).is_err());
+        }
+        // Power at or below the one-sided level (α/2 when two-sided) cannot be planned for.
+        assert!(mann_whitney_sample_size(0.6, 0.5, &ok.power(0.02)).is_err());
+        assert!(mann_whitney_sample_size(0.6, 0.5, &ok.power(0.03)).is_ok());
+        assert!(mann_whitney_sample_size(0.6, 0.0, &ok).is_err());
+        assert!(mann_whitney_sample_size(1.0, 0.5, &ok).is_err());
+        let less = ok.alternative(Alternative::Less);
+        assert!(two_proportions_sample_size(0.02, 0.01, 0.5, &less).is_err());
+        let empty = GroupSizes {
+            canary: 0,
+            baseline: 10,
+        };
+        assert!(mann_whitney_power(0.6, empty, &ok).is_err());
+        assert!(two_proportions_detectable_rate(0.01, empty, &ok).is_err());
+        assert!(ShiftModel::normal(0.0).is_err());
+        assert!(ShiftModel::empirical(&[], NanPolicy::Reject).is_err());
+        assert!(ShiftModel::normal(1.0)
+            .unwrap()
+            .superiority(f64::NAN)
+            .is_err());
+        // Sizes too large to count exactly are an error, not a saturated number.
+        let tiny = mann_whitney_sample_size(0.5 + 1e-9, 0.5, &ok);
+        assert!(matches!(tiny, Err(Error::CountOverflow { .. })));
+    }
+
+    #[test]
     fn bisection_finds_the_switch_point() {
         let x = bisect(0.0, 10.0, |v| v >= std::f64::consts::PI);
         assert!((x - std::f64::consts::PI).abs() < 1e-14);
