@@ -77,8 +77,8 @@ impl PowerOptions {
             Alternative::Greater | Alternative::Less => self.alpha,
         };
         let quantiles = Quantiles {
-            alpha: standard_normal().inverse_cdf(1.0 - level),
-            beta: standard_normal().inverse_cdf(self.power),
+            alpha: Normal::standard().inverse_cdf(1.0 - level),
+            beta: Normal::standard().inverse_cdf(self.power),
             alternative: self.alternative,
         };
         if quantiles.alpha + quantiles.beta <= 0.0 {
@@ -165,10 +165,6 @@ impl GroupSizes {
     }
 }
 
-fn standard_normal() -> Normal {
-    Normal::standard()
-}
-
 fn check_share(canary_share: f64) -> Result<f64> {
     if canary_share > 0.0 && canary_share < 1.0 {
         Ok(canary_share)
@@ -219,7 +215,7 @@ fn rank_information(canary: f64, baseline: f64) -> f64 {
 /// Noether's approximate power at real-valued group sizes (0 groups give the size of the test).
 pub(crate) fn mann_whitney_power_at(q: &Quantiles, superiority: f64, m: f64, n: f64) -> f64 {
     let shift = q.directed(superiority - 0.5);
-    standard_normal().cdf(rank_information(m, n).sqrt() * shift - q.alpha)
+    Normal::standard().cdf(rank_information(m, n).sqrt() * shift - q.alpha)
 }
 
 /// Group sizes for a Mann-Whitney test to detect `P(X > Y) = superiority` (Noether 1987).
@@ -296,7 +292,7 @@ pub(crate) fn two_proportions_power_at(
     let alt_sd =
         (canary_rate * (1.0 - canary_rate) / m + baseline_rate * (1.0 - baseline_rate) / n).sqrt();
     let difference = q.directed(canary_rate - baseline_rate);
-    standard_normal().cdf((difference - q.alpha * null_sd) / alt_sd)
+    Normal::standard().cdf((difference - q.alpha * null_sd) / alt_sd)
 }
 
 /// Group sizes for a two-proportion z-test (pooled variance) to detect an error rate change.
@@ -442,7 +438,7 @@ impl ShiftModel {
         }
         Ok(match &self.kind {
             ShiftKind::Normal { sd } => {
-                standard_normal().cdf(shift / (sd * std::f64::consts::SQRT_2))
+                Normal::standard().cdf(shift / (sd * std::f64::consts::SQRT_2))
             }
             ShiftKind::Empirical { sorted } => shifted_superiority(sorted, shift),
         })
@@ -457,7 +453,7 @@ impl ShiftModel {
         let p = check_open_unit("superiority", superiority)?;
         Ok(match &self.kind {
             ShiftKind::Normal { sd } => {
-                sd * std::f64::consts::SQRT_2 * standard_normal().inverse_cdf(p)
+                sd * std::f64::consts::SQRT_2 * Normal::standard().inverse_cdf(p)
             }
             ShiftKind::Empirical { sorted } => {
                 let (lo, hi) = match (sorted.first(), sorted.last()) {
