@@ -50,6 +50,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod rules;
 pub mod sample;
 pub mod slo;
 pub mod stats;

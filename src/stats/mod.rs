@@ -71,3 +71,10 @@ pub(crate) enum Tail {
     /// `P(U >= u)`.
     Upper,
 }
+
+pub(crate) mod power;
+pub use power::{
+    mann_whitney_detectable_superiority, mann_whitney_power, mann_whitney_sample_size,
+    two_proportions_detectable_rate, two_proportions_power, two_proportions_sample_size,
+    GroupSizes, PowerOptions, ShiftModel,
+};
