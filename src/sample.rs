@@ -94,7 +94,13 @@ mod tests {
     #[test]
     fn empty_and_all_nan_samples_are_errors() {
         let empty = clean_sample("y", &[], NanPolicy::Remove, Infinities::Allowed);
-        assert!(matches!(empty, Err(Error::EmptySample { after_removal: "", .. })));
+        assert!(matches!(
+            empty,
+            Err(Error::EmptySample {
+                after_removal: "",
+                ..
+            })
+        ));
         let all_nan = clean_sample("y", &[f64::NAN], NanPolicy::Remove, Infinities::Allowed);
         let message = all_nan.unwrap_err().to_string();
         assert!(message.contains("after removing NaN"), "{message}");

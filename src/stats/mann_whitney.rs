@@ -213,7 +213,11 @@ where
     }
     let exact = ExactPlan::choose(&summary, &groups, options.method)?;
     let (pvalue, zscore, method) = match exact {
-        Some(plan) => (plan.pvalue(&summary, options.alternative), None, plan.method()),
+        Some(plan) => (
+            plan.pvalue(&summary, options.alternative),
+            None,
+            plan.method(),
+        ),
         None => {
             let (p, z) = asymptotic(&summary, options);
             (p, Some(z), MethodUsed::Asymptotic)

@@ -206,12 +206,18 @@ mod tests {
     #[test]
     fn buckets_are_tie_groups() {
         let groups: Vec<_> = bucket_groups(&[1, 0, 2], &[0, 0, 3]).collect();
-        assert_eq!(groups, vec![TieGroup { x: 1, y: 0 }, TieGroup { x: 2, y: 3 }]);
+        assert_eq!(
+            groups,
+            vec![TieGroup { x: 1, y: 0 }, TieGroup { x: 2, y: 3 }]
+        );
     }
 
     #[test]
     fn overflowing_counts_are_an_error() {
-        let groups = [TieGroup { x: MAX_OBSERVATIONS, y: 1 }];
+        let groups = [TieGroup {
+            x: MAX_OBSERVATIONS,
+            y: 1,
+        }];
         let err = RankSummary::from_groups(groups.into_iter()).unwrap_err();
         assert!(matches!(err, Error::CountOverflow { .. }));
     }
