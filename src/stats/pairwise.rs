@@ -4,13 +4,14 @@
 //! `D[i][j] = x_i + (-y)_j`, where `-y` is `y` negated and reversed, that ascends along every
 //! row and every column (floating-point subtraction is monotone, and `x - y` rounds exactly as
 //! `x + (-y)` does). Selection follows Monahan (1984) and Johnson & Mizoguchi (1978): each row
-//! keeps the range of columns still in play; a random sample of those candidates gives two
-//! pivots that bracket the wanted rank (as in Floyd-Rivest selection); one monotone
-//! two-pointer pass per pivot counts the differences below it in O(m + n); and the candidate
-//! ranges shrink to the part that holds the wanted rank. When few candidates remain they are
-//! materialized and selected directly. Each round keeps about `6 / sqrt(SAMPLE_SIZE)` of the
-//! candidates, so a handful of O(m + n) rounds suffice: O((m + n) log(mn)) time in the worst
-//! expected case, O(m + n) memory.
+//! keeps the range of columns still in play; a uniform sample of those candidates gives two
+//! pivots that likely bracket the wanted rank (as in Floyd-Rivest selection); a monotone
+//! two-pointer pass per pivot counts the differences below it in O(m + n) (the cut column
+//! only moves left as rows grow); and the ranges shrink to the part that holds the wanted
+//! rank. When at most a few (m + n) candidates remain they are materialized and selected
+//! directly. A round keeps about `6 sqrt(p (1 - p) / SAMPLE_SIZE) <= 5 %` of the candidates,
+//! so 100,000 x 100,000 differences take four rounds: expected O((m + n) log(mn)) time (with
+//! a small constant in the logarithm), O(m + n) memory.
 
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
@@ -21,7 +22,7 @@ use crate::error::{Error, Result};
 const SEED: u64 = 0x4d6f_6e61_6861_6e84;
 
 /// Candidates sampled per round to place the pivots.
-const SAMPLE_SIZE: usize = 1024;
+const SAMPLE_SIZE: usize = 4096;
 
 /// Candidates are materialized once at most this many per observation remain.
 const MATERIALIZE_PER_OBSERVATION: u64 = 4;
@@ -46,8 +47,8 @@ pub(crate) struct Differences<'a> {
 
 /// Per row `i`, the columns `lower[i]..upper[i]` still in play.
 ///
-/// The differences in play are exactly those strictly between two values (initially all of
-/// them), so a pivot taken among them cuts every row inside its range.
+/// The differences in play are exactly those in one interval of values (initially all of
+/// them), so a cut at a value taken among them lies inside every row's range.
 struct Candidates {
     lower: Vec<usize>,
     upper: Vec<usize>,
@@ -61,6 +62,21 @@ impl Candidates {
             upper: vec![n; m],
         }
     }
+}
+
+/// The state of one selection: the candidates, and buffers reused from round to round.
+struct Search {
+    candidates: Candidates,
+    /// Differences left of the candidates (the sum of `lower`).
+    below: u64,
+    /// Differences left of or among the candidates (the sum of `upper`).
+    through: u64,
+    /// Per-row cuts of the latest pass, swapped into `candidates` when kept.
+    first: Vec<usize>,
+    second: Vec<usize>,
+    /// Running totals of the candidates per row, to sample them uniformly.
+    ends: Vec<u64>,
+    rng: SmallRng,
 }
 
 impl<'a> Differences<'a> {
@@ -99,51 +115,58 @@ impl<'a> Differences<'a> {
 
     /// The `k`-th smallest difference, counting from 0 (`k` past the end means the largest).
     ///
-    /// Expected O((m + n) log(mn)) time; the matrix is never materialized beyond
-    /// `MATERIALIZE_PER_OBSERVATION (m + n)` candidates.
+    /// Each round cuts at two sampled pivots `lo <= hi` and keeps the candidates below `lo`,
+    /// within `[lo, hi]` or above `hi`, whichever holds rank `k`. If `[lo, hi]` holds every
+    /// candidate, a second pass splits at the pivots themselves, so every round drops at
+    /// least one candidate and runs of equal differences cannot stall the search.
     pub(crate) fn kth(&self, k: u64) -> f64 {
         let k = k.min(self.count.saturating_sub(1));
         let (m, n) = (self.x.len(), self.neg_y.len());
-        let mut candidates = Candidates::all(m, n);
-        // Differences left of the candidates, and left of or among them.
-        let (mut below, mut through) = (0, self.count);
-        let mut cuts: [Vec<usize>; 4] = std::array::from_fn(|_| vec![0; m]);
-        let mut rng = SmallRng::seed_from_u64(SEED);
+        let mut s = Search {
+            candidates: Candidates::all(m, n),
+            below: 0,
+            through: self.count,
+            first: vec![0; m],
+            second: vec![0; m],
+            ends: Vec::with_capacity(m),
+            rng: SmallRng::seed_from_u64(SEED),
+        };
         let materialize_at = MATERIALIZE_PER_OBSERVATION.saturating_mul((m + n) as u64);
-        while through - below > materialize_at {
-            let (lo, hi) = self.pivots(&candidates, through - below, k - below, &mut rng);
-            let [below_lo, through_lo, below_hi, through_hi] = &mut cuts;
-            let counts = [
-                self.cut(|d| d < lo, &candidates, below_lo),
-                self.cut(|d| d <= lo, &candidates, through_lo),
-                self.cut(|d| d < hi, &candidates, below_hi),
-                self.cut(|d| d <= hi, &candidates, through_hi),
-            ];
-            if k < counts[0] {
-                std::mem::swap(&mut candidates.upper, below_lo);
-                through = counts[0];
-            } else if k < counts[1] {
+        while s.through - s.below > materialize_at {
+            let (lo, hi) = self.pivots(&mut s, k);
+            let (below_lo, through_hi) = self.cut(|d| d < lo, |d| d <= hi, &mut s);
+            if k < below_lo {
+                std::mem::swap(&mut s.candidates.upper, &mut s.first);
+                s.through = below_lo;
+            } else if k >= through_hi {
+                std::mem::swap(&mut s.candidates.lower, &mut s.second);
+                s.below = through_hi;
+            } else if lo == hi {
                 return lo;
-            } else if k < counts[2] {
-                std::mem::swap(&mut candidates.lower, through_lo);
-                std::mem::swap(&mut candidates.upper, below_hi);
-                (below, through) = (counts[1], counts[2]);
-            } else if k < counts[3] {
-                return hi;
             } else {
-                std::mem::swap(&mut candidates.lower, through_hi);
-                below = counts[3];
+                let (mut lower, mut upper) = (below_lo, through_hi);
+                if (lower, upper) == (s.below, s.through) {
+                    (lower, upper) = self.cut(|d| d <= lo, |d| d < hi, &mut s);
+                    if k < lower {
+                        return lo;
+                    } else if k >= upper {
+                        return hi;
+                    }
+                }
+                std::mem::swap(&mut s.candidates.lower, &mut s.first);
+                std::mem::swap(&mut s.candidates.upper, &mut s.second);
+                (s.below, s.through) = (lower, upper);
             }
         }
-        self.select_among(&candidates, (k - below) as usize)
+        self.select_among(&s.candidates, (k - s.below) as usize)
     }
 
     /// The `(k + 1)`-th smallest difference given that the `k`-th is `value`, in one O(m + n)
     /// pass: `value` again if it repeats, else the smallest difference above it.
     fn next_after(&self, k: u64, value: f64) -> f64 {
-        let candidates = Candidates::all(self.x.len(), self.neg_y.len());
         let mut through = vec![0; self.x.len()];
-        if self.cut(|d| d <= value, &candidates, &mut through) > k + 1 {
+        let all = Candidates::all(self.x.len(), self.neg_y.len());
+        if cut_rows(self.x, &self.neg_y, |d| d <= value, &all, &mut through) > k + 1 {
             return value;
         }
         self.x
@@ -153,58 +176,50 @@ impl<'a> Differences<'a> {
             .fold(f64::INFINITY, f64::min)
     }
 
-    /// For each row, how many of its differences satisfy `below` (a prefix of the row, since
-    /// rows ascend and `below` holds for small values); writes them to `out`, returns the sum.
+    /// Cuts every row where `first` and where `second` stop holding, into `s.first` and
+    /// `s.second`, and returns the two totals; `first` must imply `second`.
     ///
-    /// Needs the cut of every row to lie within the candidate range, which holds whenever
-    /// `below` compares with a candidate. The cut moves left as rows grow, so one pointer
-    /// walks each row from the previous cut: O(m + n) in all, less once ranges are narrow.
-    fn cut(&self, below: impl Fn(f64) -> bool, candidates: &Candidates, out: &mut [usize]) -> u64 {
-        let mut total = 0;
-        let mut previous = self.neg_y.len();
-        let rows = self.x.iter().zip(&candidates.lower).zip(&candidates.upper);
-        for (((&xi, &lower), &upper), slot) in rows.zip(out.iter_mut()) {
-            let mut j = previous.min(upper);
-            while j > lower && !below(xi + self.neg_y[j - 1]) {
-                j -= 1;
-            }
-            *slot = j;
-            total += j as u64;
-            previous = j;
-        }
-        total
+    /// Both must compare with values among the candidates, so that each cut lies within its
+    /// row's range; the first cut then lies left of the second and is sought only there.
+    fn cut(
+        &self,
+        first: impl Fn(f64) -> bool,
+        second: impl Fn(f64) -> bool,
+        s: &mut Search,
+    ) -> (u64, u64) {
+        let through = cut_rows(self.x, &self.neg_y, second, &s.candidates, &mut s.second);
+        let left_of_second = Candidates {
+            lower: std::mem::take(&mut s.candidates.lower),
+            upper: std::mem::take(&mut s.second),
+        };
+        let below = cut_rows(self.x, &self.neg_y, first, &left_of_second, &mut s.first);
+        (s.candidates.lower, s.second) = (left_of_second.lower, left_of_second.upper);
+        (below, through)
     }
 
-    /// Two pivots among the `active` candidates that likely bracket the one of rank `rank`
-    /// among them: order statistics of a random sample, `BRACKET_SDS` standard deviations
-    /// either side of where that rank falls in the sample.
-    fn pivots(
-        &self,
-        candidates: &Candidates,
-        active: u64,
-        rank: u64,
-        rng: &mut SmallRng,
-    ) -> (f64, f64) {
-        let ends: Vec<u64> = candidates
-            .lower
-            .iter()
-            .zip(&candidates.upper)
-            .scan(0, |end, (&lower, &upper)| {
-                *end += (upper - lower) as u64;
-                Some(*end)
-            })
-            .collect();
+    /// Two pivots among the candidates that likely bracket the difference of rank `k`:
+    /// order statistics of a uniform sample of the candidates, `BRACKET_SDS` standard
+    /// deviations either side of where that rank falls in the sample.
+    fn pivots(&self, s: &mut Search, k: u64) -> (f64, f64) {
+        let candidates = &s.candidates;
+        let mut end = 0;
+        s.ends.clear();
+        s.ends.extend(candidates.lower.iter().zip(&candidates.upper).map(|(&l, &u)| {
+            end += (u - l) as u64;
+            end
+        }));
+        let active = s.through - s.below;
         let mut sample: Vec<f64> = (0..SAMPLE_SIZE)
             .map(|_| {
-                let t = rng.random_range(0..active);
-                let row = ends.partition_point(|&end| end <= t);
-                let start = row.checked_sub(1).map_or(0, |before| ends[before]);
+                let t = s.rng.random_range(0..active);
+                let row = s.ends.partition_point(|&end| end <= t);
+                let start = row.checked_sub(1).map_or(0, |before| s.ends[before]);
                 self.x[row] + self.neg_y[candidates.lower[row] + (t - start) as usize]
             })
             .collect();
         sample.sort_unstable_by(f64::total_cmp);
         let size = SAMPLE_SIZE as f64;
-        let fraction = (rank as f64 + 0.5) / active as f64;
+        let fraction = ((k - s.below) as f64 + 0.5) / active as f64;
         let spread = BRACKET_SDS * (size * fraction * (1.0 - fraction)).sqrt() + 1.0;
         let lo = (fraction * size - spread).max(0.0) as usize;
         let hi = ((fraction * size + spread) as usize).min(SAMPLE_SIZE - 1);
@@ -220,6 +235,34 @@ impl<'a> Differences<'a> {
         }
         *values.select_nth_unstable_by(rank, f64::total_cmp).1
     }
+}
+
+/// For each row, how many of its differences satisfy `below` (a prefix of the row, since rows
+/// ascend and `below` holds for small values); writes them to `out`, returns their sum.
+///
+/// Each row's cut must lie within its candidate range. The cut moves left as rows grow, so
+/// one pointer walks each row down from the previous row's cut: O(m + n) in all, and less
+/// once the ranges are narrow.
+fn cut_rows(
+    x: &[f64],
+    neg_y: &[f64],
+    below: impl Fn(f64) -> bool,
+    candidates: &Candidates,
+    out: &mut [usize],
+) -> u64 {
+    let mut total = 0;
+    let mut previous = neg_y.len();
+    let rows = x.iter().zip(&candidates.lower).zip(&candidates.upper);
+    for (((&xi, &lower), &upper), slot) in rows.zip(out.iter_mut()) {
+        let mut j = previous.min(upper);
+        while j > lower && !below(xi + neg_y[j - 1]) {
+            j -= 1;
+        }
+        *slot = j;
+        total += j as u64;
+        previous = j;
+    }
+    total
 }
 
 /// The mean of `a <= b`, without overflow when both are huge.
