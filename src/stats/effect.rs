@@ -51,8 +51,8 @@ pub struct EffectSizes {
 /// let baseline = [100.0, 102.0, 98.0, 101.0];
 /// let canary = [110.0, 112.0, 101.0, 109.0];
 /// let effect = effect_sizes(&canary, &baseline, NanPolicy::Reject)?;
-/// // 15 of the 16 pairs have the canary larger, one is a tie.
-/// assert_eq!(effect.probability_of_superiority, 15.5 / 16.0);
+/// // Of the 16 (canary, baseline) pairs, 14 have the canary larger and one is a tie.
+/// assert_eq!(effect.probability_of_superiority, 14.5 / 16.0);
 /// assert_eq!(effect.shift, 9.0);
 /// assert_eq!(effect.relative_shift, Some(9.0 / 100.5));
 /// # Ok::<(), canary_judge::Error>(())
