@@ -69,18 +69,17 @@ pub enum Error {
         /// The largest allowed total.
         limit: u64,
     },
-    /// An exact computation would take too long for these sample sizes.
+    /// An exact computation cannot run for these samples (too slow, too much memory, or
+    /// beyond the sizes where its precision was verified).
     #[error(
-        "the exact {what} for these samples needs about {cost:.2e} steps, over the limit of \
-         {limit:.2e}: use Method::Asymptotic, or Method::Auto which picks exact only when cheap"
+        "the exact {what} is not available for these samples: {reason}; use \
+         Method::Asymptotic, or Method::Auto which picks exact only when it is cheap and accurate"
     )]
-    ExactTooExpensive {
+    ExactUnavailable {
         /// Which exact computation.
         what: &'static str,
-        /// Estimated number of elementary steps.
-        cost: f64,
-        /// The limit.
-        limit: f64,
+        /// Why it cannot run, with the numbers.
+        reason: String,
     },
 }
 

@@ -1,11 +1,11 @@
 //! The Mann-Whitney U test (Wilcoxon rank-sum test), from samples or from histograms.
 
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, Normal};
 
-use super::exact::{untied_cost, untied_tail};
-use super::permutation::{conditional_cost, conditional_tail};
-use super::rank::{bucket_groups, tie_groups, RankSummary, SortedSample, TieGroup};
+use super::exact::{untied_obstacle, untied_tail};
+use super::normal::normal_sf;
+use super::permutation::{conditional_obstacle, conditional_tail};
+use super::rank::{bucket_groups, sorted_keys, tie_groups, RankSummary, TieGroup};
 use super::{Alternative, Method, MethodUsed, Tail};
 use crate::error::{Error, Result};
 use crate::sample::{Infinities, NanPolicy};
@@ -132,7 +132,7 @@ impl MannWhitneyResult {
 
 /// Mann-Whitney U test of whether `x` and `y` come from the same distribution.
 ///
-/// Sorts each sample once (radix sort), then finds U and the tie term in one merge pass, so the
+/// Sorts each sample once, then finds U and the tie term in one merge pass, so the
 /// asymptotic test costs about one sort of the data. [`Method::Auto`] picks the exact p-value
 /// when it is cheap (at most about 0.1 ms of work: up to 50 x 50, or 5 x 5,000, without ties;
 /// small samples with ties get the exact conditional distribution) and the normal
@@ -157,9 +157,10 @@ pub fn mann_whitney_u(
     y: &[f64],
     options: &MannWhitneyOptions,
 ) -> Result<MannWhitneyResult> {
-    let x = SortedSample::new("x", x, options.nan_policy, Infinities::Allowed)?;
-    let y = SortedSample::new("y", y, options.nan_policy, Infinities::Allowed)?;
-    test_groups(|| tie_groups(x.values(), y.values()), options)
+    let x = sorted_keys("x", x, options.nan_policy, Infinities::Allowed)?;
+    let y = sorted_keys("y", y, options.nan_policy, Infinities::Allowed)?;
+    let summary = RankSummary::from_sorted_keys(&x, &y)?;
+    test_summary(&summary, || tie_groups(&x, &y), options)
 }
 
 /// Mann-Whitney U test from two histograms over the same ordered buckets.
@@ -193,16 +194,22 @@ pub fn mann_whitney_u_grouped(
             right_len: y_counts.len(),
         });
     }
-    test_groups(|| bucket_groups(x_counts, y_counts), options)
+    let groups = || bucket_groups(x_counts, y_counts);
+    let summary = RankSummary::from_groups(groups())?;
+    test_summary(&summary, groups, options)
 }
 
-/// The test on the pooled sample's tie groups; `groups` restarts the ascending walk.
-fn test_groups<I, F>(groups: F, options: &MannWhitneyOptions) -> Result<MannWhitneyResult>
+/// The test from the rank summary; `groups` walks the pooled sample's tie groups in ascending
+/// order, for the exact conditional distribution.
+fn test_summary<I, F>(
+    summary: &RankSummary,
+    groups: F,
+    options: &MannWhitneyOptions,
+) -> Result<MannWhitneyResult>
 where
     I: Iterator<Item = TieGroup>,
     F: Fn() -> I,
 {
-    let summary = RankSummary::from_groups(groups())?;
     for (sample, n) in [("x", summary.n_x), ("y", summary.n_y)] {
         if n == 0 {
             return Err(Error::EmptySample {
@@ -211,7 +218,7 @@ where
             });
         }
     }
-    let exact = ExactPlan::choose(&summary, &groups, options.method)?;
+    let exact = ExactPlan::choose(summary, &groups, options.method)?;
     let (pvalue, zscore, method) = match exact {
         Some(plan) => (
             plan.pvalue(&summary, options.alternative),
@@ -219,7 +226,7 @@ where
             plan.method(),
         ),
         None => {
-            let (p, z) = asymptotic(&summary, options);
+            let (p, z) = asymptotic(summary, options);
             (p, Some(z), MethodUsed::Asymptotic)
         }
     };
@@ -250,7 +257,8 @@ enum ExactPlan {
 
 impl ExactPlan {
     /// The exact computation to run, `None` for the normal approximation, or an error if
-    /// `Method::Exact` was asked for and is beyond [`EXACT_STEP_LIMIT`].
+    /// `Method::Exact` was asked for and cannot run (see [`untied_obstacle`] and
+    /// [`conditional_obstacle`]).
     fn choose<I, F>(summary: &RankSummary, groups: &F, method: Method) -> Result<Option<Self>>
     where
         I: Iterator<Item = TieGroup>,
@@ -261,26 +269,29 @@ impl ExactPlan {
             Method::Auto => AUTO_EXACT_STEPS,
             Method::Exact => EXACT_STEP_LIMIT,
         };
-        let cost = untied_cost(summary.n_x, summary.n_y);
-        let (plan, cost, what) = if cost > budget {
-            // Conditioning on ties never costs less than the untied distribution.
-            (None, cost, "null distribution of U")
-        } else if !summary.has_ties() {
-            (Some(ExactPlan::Untied), cost, "null distribution of U")
-        } else {
-            let collected: Vec<TieGroup> = groups().collect();
-            let cost = conditional_cost(&collected);
-            let plan = Some(ExactPlan::Conditional(collected));
-            (plan, cost, "permutation distribution of U given the ties")
+        let untied = untied_obstacle(summary.n_x, summary.n_y, budget);
+        let (plan, obstacle, what) = match untied {
+            // Conditioning on ties never costs less than the untied distribution, so there is
+            // no need to collect the groups.
+            Some(reason) => (None, Some(reason), "null distribution of U"),
+            None if !summary.has_ties() => {
+                (Some(ExactPlan::Untied), None, "null distribution of U")
+            }
+            None => {
+                let collected: Vec<TieGroup> = groups().collect();
+                let obstacle = conditional_obstacle(&collected, budget);
+                let plan = Some(ExactPlan::Conditional(collected));
+                (
+                    plan,
+                    obstacle,
+                    "permutation distribution of U given the ties",
+                )
+            }
         };
-        match (plan, method) {
-            (Some(plan), _) if cost <= budget => Ok(Some(plan)),
-            (_, Method::Exact) => Err(Error::ExactTooExpensive {
-                what,
-                cost,
-                limit: budget,
-            }),
-            _ => Ok(None),
+        match (obstacle, method) {
+            (None, _) => Ok(plan),
+            (Some(reason), Method::Exact) => Err(Error::ExactUnavailable { what, reason }),
+            (Some(_), _) => Ok(None),
         }
     }
 
@@ -337,11 +348,10 @@ fn asymptotic(summary: &RankSummary, options: &MannWhitneyOptions) -> (f64, f64)
         0.0
     };
     let z = (deviation - correction) / sd;
-    let standard_normal = Normal::standard();
     let pvalue = match options.alternative {
-        Alternative::Greater => standard_normal.sf(z),
-        Alternative::Less => standard_normal.sf(-z),
-        Alternative::TwoSided => (2.0 * standard_normal.sf(z.abs())).min(1.0),
+        Alternative::Greater => normal_sf(z),
+        Alternative::Less => normal_sf(-z),
+        Alternative::TwoSided => (2.0 * normal_sf(z.abs())).min(1.0),
     };
     (pvalue, z)
 }

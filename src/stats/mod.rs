@@ -7,6 +7,7 @@ mod effect;
 mod exact;
 mod hodges_lehmann;
 mod mann_whitney;
+mod normal;
 mod pairwise;
 mod permutation;
 mod rank;

@@ -1,17 +1,538 @@
 //! Exact permutation distribution of U given the observed tie pattern.
+//!
+//! Under the null hypothesis, given the pooled multiset, each of the `C(N, m)` ways to say
+//! which observations form `x` is equally likely (the distribution R-devel's `wilcox.test`
+//! computes with ties). The tie groups are visited in ascending order of value, keeping the
+//! probability of every state `(j, s)`: `j` observations of the placed sample chosen so far,
+//! with partial score `s`. Choosing `c` of the `t` observations of a group is a
+//! hypergeometric draw, and adds `c * (2 * unchosen_below + t - c)` to `s`: the placed
+//! sample's `2U` (each win counts 2, each tie 1). This is Streitberg & Röhmel's (1986) shift
+//! algorithm with a group at a time.
+//!
+//! The score never decreases, and each chosen observation still to come adds at least twice
+//! the number of unchosen observations below it, so states that must end above the threshold
+//! are moved to an "above" total at once. All weights are probabilities and nothing is ever
+//! subtracted, so both `P(2U <= t)` and `P(2U > t)` keep near machine precision; states below
+//! about 1e-308 underflow to zero.
 
+use super::exact::MAX_EXACT_ENTRIES;
 use super::rank::TieGroup;
 use super::Tail;
 
-/// Worst-case number of steps to compute a conditional tail for these tie groups.
+/// Why the conditional exact p-value cannot be computed within `budget` steps, if it cannot.
+pub(crate) fn conditional_obstacle(groups: &[TieGroup], budget: f64) -> Option<String> {
+    let cost = conditional_cost(groups);
+    let (m, n) = groups
+        .iter()
+        .fold((0.0, 0.0), |(m, n), g| (m + g.x as f64, n + g.y as f64));
+    // One row of up to 2mn + 1 scores per count of the smaller sample.
+    let entries = (m.min(n) + 1.0) * (2.0 * m * n + 1.0);
+    if cost > budget {
+        Some(format!(
+            "it needs about {cost:.2e} steps, over the limit of {budget:.2e}"
+        ))
+    } else if entries > MAX_EXACT_ENTRIES {
+        Some(format!(
+            "it needs {entries:.2e} numbers in memory, over the limit of {MAX_EXACT_ENTRIES:.2e}"
+        ))
+    } else {
+        None
+    }
+}
+
+/// Worst-case number of inner-loop steps of [`conditional_tail`] for these tie groups.
+///
+/// Bounds each state row by the largest score it can hold, at the worst threshold (`mn`,
+/// the centre) in either group order. Takes `O(groups * min(m, n))` time.
 pub(crate) fn conditional_cost(groups: &[TieGroup]) -> f64 {
-    let _ = groups;
-    unimplemented!("conditional distribution")
+    let pattern = Pattern::new(groups);
+    [true, false]
+        .into_iter()
+        .map(|forward| pattern.dp(forward, pattern.pairs).cost())
+        .fold(0.0, f64::max)
 }
 
 /// `P(2U <= twice_u)` or `P(2U >= twice_u)` over all splits of the pooled sample (tie pattern
 /// fixed) into samples of the observed sizes.
+///
+/// Only the side of the distribution below its centre `mn` is built; the other side is the
+/// "above" total of the mirrored statistic. Callers keep [`conditional_cost`] within budget.
 pub(crate) fn conditional_tail(groups: &[TieGroup], twice_u: u128, tail: Tail) -> f64 {
-    let _ = (groups, twice_u, tail);
-    unimplemented!("conditional distribution")
+    let pattern = Pattern::new(groups);
+    let span = 2 * pattern.pairs;
+    match tail {
+        Tail::Lower => pattern.at_most(Statistic::TwiceUx, twice_u),
+        Tail::Upper if twice_u > span => 0.0,
+        // 2U of x >= v  <=>  2U of y = 2mn - 2U of x <= 2mn - v.
+        Tail::Upper => pattern.at_most(Statistic::TwiceUy, span - twice_u),
+    }
+}
+
+/// `2U` of `x`, or of `y` (which is `2mn` minus that of `x`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Statistic {
+    TwiceUx,
+    TwiceUy,
+}
+
+impl Statistic {
+    fn mirror(self) -> Self {
+        match self {
+            Statistic::TwiceUx => Statistic::TwiceUy,
+            Statistic::TwiceUy => Statistic::TwiceUx,
+        }
+    }
+}
+
+/// The tie pattern and sample sizes.
+struct Pattern<'a> {
+    groups: &'a [TieGroup],
+    /// Size of the sample the DP places: the smaller one, to keep few state rows.
+    placed: u64,
+    /// Whether the smaller sample is `x`.
+    x_placed: bool,
+    /// `m * n`.
+    pairs: u128,
+}
+
+impl<'a> Pattern<'a> {
+    fn new(groups: &'a [TieGroup]) -> Self {
+        let (m, n) = groups
+            .iter()
+            .fold((0u64, 0u64), |(m, n), g| (m + g.x, n + g.y));
+        Pattern {
+            groups,
+            placed: m.min(n),
+            x_placed: m <= n,
+            pairs: u128::from(m) * u128::from(n),
+        }
+    }
+
+    /// `P(statistic <= w)`, always from a DP whose threshold is at most the centre `mn`.
+    fn at_most(&self, statistic: Statistic, w: u128) -> f64 {
+        if w >= 2 * self.pairs {
+            1.0
+        } else if w <= self.pairs {
+            self.split(statistic, w).0
+        } else {
+            // statistic <= w  <=>  mirror >= 2mn - w  <=>  mirror > 2mn - w - 1.
+            self.split(statistic.mirror(), 2 * self.pairs - w - 1).1
+        }
+    }
+
+    /// `(P(statistic <= threshold), P(statistic > threshold))`.
+    fn split(&self, statistic: Statistic, threshold: u128) -> (f64, f64) {
+        // Placing a sample in ascending order gives its own 2U; in descending order, the
+        // other sample's.
+        let forward = (statistic == Statistic::TwiceUx) == self.x_placed;
+        self.dp(forward, threshold).run()
+    }
+
+    fn dp(&self, forward: bool, threshold: u128) -> Dp {
+        let sizes = self.groups.iter().map(|g| g.size()).filter(|&t| t > 0);
+        let sizes: Vec<u64> = if forward {
+            sizes.collect()
+        } else {
+            sizes.rev().collect()
+        };
+        Dp {
+            total: sizes.iter().sum(),
+            sizes,
+            placed: self.placed,
+            threshold: u64::try_from(threshold).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// The state DP for one group order and threshold.
+struct Dp {
+    /// Group sizes in the order the groups are visited.
+    sizes: Vec<u64>,
+    /// Their sum `N`.
+    total: u64,
+    /// Size of the placed sample.
+    placed: u64,
+    /// Largest score counted as "at most".
+    threshold: u64,
+}
+
+/// One group's view of a state row: where it is and what it may do.
+struct RowStep {
+    /// Placed observations chosen before the group.
+    chosen: u64,
+    /// Observations in earlier groups.
+    below: u64,
+    /// Size of the group.
+    size: u64,
+    /// Fewest and most of the group that can be placed (the rest must fit later groups).
+    take: (u64, u64),
+}
+
+impl RowStep {
+    /// Score added by placing `c` of this group: each beats the unchosen below, ties the rest.
+    fn gain(&self, c: u64) -> u64 {
+        c * (2 * (self.below - self.chosen) + self.size - c)
+    }
+
+    /// Highest score a state may have after placing `c` and still end at most `threshold`:
+    /// every placed observation still to come adds at least twice the unchosen below it.
+    fn cap(&self, c: u64, placed: u64, threshold: u64) -> Option<u64> {
+        let after = self.chosen + c;
+        headroom(placed - after, self.below + self.size - after, threshold)
+    }
+
+    /// Highest score the row can hold on entering the group (the previous group's cap).
+    fn room(&self, placed: u64, threshold: u64) -> Option<u64> {
+        headroom(placed - self.chosen, self.below - self.chosen, threshold)
+    }
+}
+
+/// `threshold - 2 * to_place * unchosen`, or `None` if every state must end above it.
+fn headroom(to_place: u64, unchosen: u64, threshold: u64) -> Option<u64> {
+    let future = 2 * u128::from(to_place) * u128::from(unchosen);
+    u64::try_from(future)
+        .ok()
+        .and_then(|future| threshold.checked_sub(future))
+}
+
+impl Dp {
+    /// The state rows that can be occupied before each group, as [`RowStep`]s from the top
+    /// row down (the order in which rows can be updated in place).
+    fn row_steps(&self) -> impl Iterator<Item = impl Iterator<Item = RowStep>> + '_ {
+        let (placed, total) = (self.placed, self.total);
+        let mut below = 0;
+        self.sizes.iter().map(move |&size| {
+            let remaining = total - below;
+            let group_below = below;
+            below += size;
+            let lowest = placed.saturating_sub(remaining);
+            let highest = placed.min(group_below);
+            (lowest..=highest).rev().map(move |chosen| {
+                let left = placed - chosen;
+                RowStep {
+                    chosen,
+                    below: group_below,
+                    size,
+                    take: (left.saturating_sub(remaining - size), left.min(size)),
+                }
+            })
+        })
+    }
+
+    /// Worst-case steps: per row, `take` range times the scores the row can hold, which are
+    /// at most `2 j (T - j)` for `j` chosen of `T` and at most the row's cap.
+    fn cost(&self) -> f64 {
+        let mut steps = 0.0;
+        for group in self.row_steps() {
+            // Rows are visited from the top; below the first row with no room, none has room.
+            for row in group {
+                let Some(room) = row.room(self.placed, self.threshold) else {
+                    break;
+                };
+                let reachable = 2 * u128::from(row.chosen) * u128::from(row.below - row.chosen);
+                let width = (room as f64).min(reachable as f64) + 1.0;
+                steps += (row.take.1 - row.take.0 + 1) as f64 * width;
+            }
+        }
+        steps
+    }
+
+    /// `(P(score <= threshold), P(score > threshold))`.
+    fn run(&self) -> (f64, f64) {
+        let width = to_index(self.threshold) + 1;
+        let mut grid = Grid {
+            width,
+            cells: vec![0.0; (to_index(self.placed) + 1).saturating_mul(width)],
+            live: vec![EMPTY; to_index(self.placed) + 1],
+            above: 0.0,
+        };
+        grid.cells[0] = 1.0;
+        grid.live[0] = (0, 0);
+        let mut weights = Vec::new();
+        for group in self.row_steps() {
+            for row in group {
+                let j = to_index(row.chosen);
+                if grid.live[j].0 > grid.live[j].1 {
+                    continue;
+                }
+                hypergeometric(&mut weights, &row, self.total - row.below, self.placed);
+                let (first, last) = row.take;
+                for c in first.max(1)..=last {
+                    let weight = weights[to_index(c - first)];
+                    let cap = row.cap(c, self.placed, self.threshold);
+                    grid.push(j, to_index(c), row.gain(c), weight, cap);
+                }
+                let stay =
+                    (first == 0).then(|| (weights[0], row.cap(0, self.placed, self.threshold)));
+                grid.keep(j, stay);
+            }
+        }
+        let (lo, hi) = grid.live[to_index(self.placed)];
+        let last = to_index(self.placed) * width;
+        let at_most: f64 = grid
+            .cells
+            .get(last + lo..=last + hi)
+            .map_or(0.0, |r| r.iter().sum());
+        let mass = at_most + grid.above;
+        (at_most / mass, grid.above / mass)
+    }
+}
+
+/// An empty live range.
+const EMPTY: (usize, usize) = (1, 0);
+
+/// State probabilities: row `j`, score `s` at `cells[j * width + s]`; zero outside `live[j]`.
+struct Grid {
+    width: usize,
+    cells: Vec<f64>,
+    live: Vec<(usize, usize)>,
+    /// Probability already known to end above the threshold.
+    above: f64,
+}
+
+impl Grid {
+    /// Adds `weight` times row `j`, shifted up by `gain`, to row `j + c` (`c >= 1`); what
+    /// lands above `cap` goes to `above`.
+    fn push(&mut self, j: usize, c: usize, gain: u64, weight: f64, cap: Option<u64>) {
+        let (lo, hi) = self.live[j];
+        let kept_hi = cap
+            .and_then(|cap| cap.checked_sub(gain))
+            .map(|room| hi.min(to_index(room)));
+        let (sources, targets) = self.cells.split_at_mut((j + c) * self.width);
+        let source = &sources[j * self.width..][lo..=hi];
+        let kept = match kept_hi {
+            Some(kept_hi) if kept_hi >= lo => kept_hi - lo + 1,
+            _ => 0,
+        };
+        self.above += weight * source[kept..].iter().sum::<f64>();
+        if kept == 0 {
+            return;
+        }
+        let start = lo + to_index(gain);
+        for (out, &p) in targets[start..start + kept].iter_mut().zip(&source[..kept]) {
+            *out += weight * p;
+        }
+        let end = start + kept - 1;
+        let target = &mut self.live[j + c];
+        *target = if target.0 > target.1 {
+            (start, end)
+        } else {
+            (target.0.min(start), target.1.max(end))
+        };
+    }
+
+    /// Scales row `j` by the weight of placing none of the group (`None`: some must be
+    /// placed, so the row empties); what lies above the cap goes to `above`.
+    fn keep(&mut self, j: usize, stay: Option<(f64, Option<u64>)>) {
+        let (lo, hi) = self.live[j];
+        let row = &mut self.cells[j * self.width..][lo..=hi];
+        let (weight, kept) = match stay {
+            Some((weight, Some(cap))) => (
+                weight,
+                to_index(cap)
+                    .saturating_add(1)
+                    .saturating_sub(lo)
+                    .min(row.len()),
+            ),
+            Some((weight, None)) => (weight, 0),
+            None => (0.0, 0),
+        };
+        let (kept_cells, dropped) = row.split_at_mut(kept);
+        self.above += weight * dropped.iter().sum::<f64>();
+        dropped.fill(0.0);
+        kept_cells.iter_mut().for_each(|p| *p *= weight);
+        self.live[j] = if kept == 0 {
+            EMPTY
+        } else {
+            (lo, lo + kept - 1)
+        };
+    }
+}
+
+/// Probabilities of placing `c = take.0..=take.1` of a group of `t` when `left` of the
+/// `remaining` observations are still to be placed: `C(t, c) C(R - t, left - c) / C(R, left)`.
+///
+/// Built by the ratio of neighbours from the mode outwards and normalized, so no factorial is
+/// formed and every weight has full relative accuracy.
+fn hypergeometric(weights: &mut Vec<f64>, row: &RowStep, remaining: u64, placed: u64) {
+    let (first, last) = row.take;
+    let (t, left, r) = (
+        row.size as f64,
+        (placed - row.chosen) as f64,
+        remaining as f64,
+    );
+    // weight(c + 1) / weight(c)
+    let ratio = |c: f64| (t - c) * (left - c) / ((c + 1.0) * (r - t - left + c + 1.0));
+    let mode = (((left + 1.0) * (t + 1.0) / (r + 2.0)).floor() as u64).clamp(first, last);
+    weights.clear();
+    weights.resize(to_index(last - first) + 1, 0.0);
+    let at = to_index(mode - first);
+    weights[at] = 1.0;
+    for i in at..weights.len() - 1 {
+        weights[i + 1] = weights[i] * ratio((first + i as u64) as f64);
+    }
+    for i in (0..at).rev() {
+        weights[i] = weights[i + 1] / ratio((first + i as u64) as f64);
+    }
+    let sum: f64 = weights.iter().sum();
+    weights.iter_mut().for_each(|w| *w /= sum);
+}
+
+/// A count or index as `usize`; callers bound sizes through [`conditional_cost`] first.
+fn to_index(value: u64) -> usize {
+    usize::try_from(value).unwrap_or(usize::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::exact::untied_tail;
+    use super::*;
+    use statrs::function::factorial::ln_binomial;
+
+    /// Tie groups with these sizes, the first `m` observations (in ascending order) in `x`.
+    fn pattern(sizes: &[u64], m: u64) -> Vec<TieGroup> {
+        let mut left = m;
+        sizes
+            .iter()
+            .map(|&t| {
+                let x = left.min(t);
+                left -= x;
+                TieGroup { x, y: t - x }
+            })
+            .collect()
+    }
+
+    /// Number of subsets of size `m` giving each value of 2U of `x`, by enumeration.
+    fn brute_counts(sizes: &[u64], m: u32) -> Vec<u64> {
+        let group_of: Vec<usize> = sizes
+            .iter()
+            .enumerate()
+            .flat_map(|(g, &t)| std::iter::repeat_n(g, t as usize))
+            .collect();
+        let total = group_of.len();
+        let n = total as u64 - u64::from(m);
+        let mut counts = vec![0u64; (2 * u64::from(m) * n + 1) as usize];
+        for mask in 0u32..(1 << total) {
+            if mask.count_ones() != m {
+                continue;
+            }
+            let is_x = |pos: usize| mask >> pos & 1 == 1;
+            let mut twice_u = 0;
+            for a in (0..total).filter(|&a| is_x(a)) {
+                for b in (0..total).filter(|&b| !is_x(b)) {
+                    twice_u += match group_of[a].cmp(&group_of[b]) {
+                        std::cmp::Ordering::Greater => 2,
+                        std::cmp::Ordering::Equal => 1,
+                        std::cmp::Ordering::Less => 0,
+                    };
+                }
+            }
+            counts[twice_u] += 1;
+        }
+        counts
+    }
+
+    /// Group sizes from a small linear congruential generator, reproducible without a crate.
+    fn sizes_from(seed: u64, total: u64) -> Vec<u64> {
+        let mut state = seed;
+        let mut sizes = Vec::new();
+        let mut used = 0;
+        while used < total {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let t = ((state >> 33) % 4 + 1).min(total - used);
+            sizes.push(t);
+            used += t;
+        }
+        sizes
+    }
+
+    fn assert_close(got: f64, want: f64, what: &str) {
+        if want == 0.0 {
+            assert_eq!(got, 0.0, "{what}");
+        } else {
+            let rel = ((got - want) / want).abs();
+            assert!(
+                rel <= 1e-13,
+                "{what}: got {got:e}, want {want:e}, rel {rel:e}"
+            );
+        }
+    }
+
+    fn check_against_enumeration(sizes: &[u64], m: u32) {
+        let counts = brute_counts(sizes, m);
+        let total: u64 = counts.iter().sum();
+        let groups = pattern(sizes, u64::from(m));
+        for v in 0..=counts.len() {
+            let below: u64 = counts.iter().take(v + 1).sum();
+            let above: u64 = counts.iter().skip(v).sum();
+            let what = format!("sizes {sizes:?} m={m} 2U={v}");
+            let lower = conditional_tail(&groups, v as u128, Tail::Lower);
+            let upper = conditional_tail(&groups, v as u128, Tail::Upper);
+            assert_close(lower, below as f64 / total as f64, &what);
+            assert_close(upper, above as f64 / total as f64, &what);
+        }
+    }
+
+    #[test]
+    fn matches_enumeration_for_tie_patterns() {
+        for total in 2..=13u64 {
+            for seed in 0..6 {
+                let sizes = sizes_from(seed * 31 + total, total);
+                for m in 1..total as u32 {
+                    check_against_enumeration(&sizes, m);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn matches_enumeration_for_extreme_patterns() {
+        check_against_enumeration(&[14], 5);
+        check_against_enumeration(&[1, 12, 1], 4);
+        check_against_enumeration(&[7, 7], 7);
+        check_against_enumeration(&[1; 14], 6);
+        check_against_enumeration(&[2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 3);
+    }
+
+    #[test]
+    fn without_ties_equals_the_untied_distribution() {
+        for (m, n) in [(3u64, 30u64), (25, 20), (40, 40)] {
+            let groups = pattern(&vec![1; (m + n) as usize], m);
+            for u in [0, 1, m * n / 5, m * n / 2, m * n - 3, m * n] {
+                for tail in [Tail::Lower, Tail::Upper] {
+                    let conditional = conditional_tail(&groups, 2 * u128::from(u), tail);
+                    let untied = untied_tail(m, n, u, tail);
+                    let rel = ((conditional - untied) / untied).abs();
+                    assert!(
+                        rel <= 1e-13,
+                        "m={m} n={n} u={u} {tail:?}: {conditional:e} vs {untied:e}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn histogram_patterns_stay_accurate_in_far_tails() {
+        // Five buckets, 60 vs 40 observations.
+        let groups = [
+            TieGroup { x: 60, y: 10 },
+            TieGroup { x: 0, y: 10 },
+            TieGroup { x: 0, y: 10 },
+            TieGroup { x: 0, y: 5 },
+            TieGroup { x: 0, y: 5 },
+        ];
+        // 2U = 60 * 10 (ties with bucket 0's y) is the minimum; it needs all of x in bucket 0.
+        let p = conditional_tail(&groups, 600, Tail::Lower);
+        let want = (ln_binomial(70, 60) - ln_binomial(100, 60)).exp();
+        assert!(((p - want) / want).abs() < 1e-12, "{p:e} vs {want:e}");
+        assert_eq!(conditional_tail(&groups, 599, Tail::Lower), 0.0);
+        let rest = conditional_tail(&groups, 601, Tail::Upper);
+        assert!(
+            (rest - (1.0 - p)).abs() <= f64::EPSILON,
+            "{rest} vs 1 - {p:e}"
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! Sorting and the one merge pass that gives U and the tie term.
 //!
-//! Each sample is sorted once (a radix sort over the f64 bit patterns), then a linear merge of
-//! the two sorted samples walks the pooled sample as a sequence of tie groups. Every rank
+//! Each sample is sorted once, as integer keys that order like the floats, then a linear merge
+//! of the two sorted samples walks the pooled sample as a sequence of tie groups. Every rank
 //! statistic here is a fold over those groups, which is also how histogram input is handled:
 //! a bucket is a tie group.
 
@@ -10,6 +10,42 @@ use crate::sample::{clean_sample, Infinities, NanPolicy};
 
 /// Largest total number of observations: beyond 2^53 counts stop being exact in f64.
 pub(crate) const MAX_OBSERVATIONS: u64 = 1 << 53;
+
+const SIGN_BIT: u64 = 1 << 63;
+
+/// An integer that orders like `value` (NaN excluded), with `-0.0` and `0.0` mapped to one key.
+///
+/// Sorting these keys is about twice as fast as sorting the floats with `total_cmp`.
+fn order_key(value: f64) -> u64 {
+    let bits = (value + 0.0).to_bits(); // `-0.0 + 0.0` is `0.0`
+    if bits & SIGN_BIT != 0 {
+        !bits
+    } else {
+        bits | SIGN_BIT
+    }
+}
+
+/// The inverse of [`order_key`].
+fn from_order_key(key: u64) -> f64 {
+    f64::from_bits(if key & SIGN_BIT != 0 {
+        key & !SIGN_BIT
+    } else {
+        !key
+    })
+}
+
+/// Validates a sample and returns its order keys sorted ascending.
+pub(crate) fn sorted_keys(
+    sample: &'static str,
+    data: &[f64],
+    nan_policy: NanPolicy,
+    infinities: Infinities,
+) -> Result<Vec<u64>> {
+    let values = clean_sample(sample, data, nan_policy, infinities)?;
+    let mut keys: Vec<u64> = values.into_iter().map(order_key).collect();
+    keys.sort_unstable();
+    Ok(keys)
+}
 
 /// A validated sample sorted ascending: no NaN, at least one value.
 #[derive(Debug, Clone)]
@@ -23,9 +59,8 @@ impl SortedSample {
         nan_policy: NanPolicy,
         infinities: Infinities,
     ) -> Result<Self> {
-        let mut values = clean_sample(sample, data, nan_policy, infinities)?;
-        radsort::sort(&mut values);
-        Ok(SortedSample(values))
+        let keys = sorted_keys(sample, data, nan_policy, infinities)?;
+        Ok(SortedSample(keys.into_iter().map(from_order_key).collect()))
     }
 
     /// The sorted values.
@@ -66,14 +101,23 @@ impl TieGroup {
     }
 }
 
-/// The tie groups of two sorted samples, in ascending order of value.
+/// The tie groups of two sorted samples (values or order keys), in ascending order.
 ///
 /// `-0.0` and `0.0` compare equal and so share a group, as they do in scipy and R.
-pub(crate) fn tie_groups<'a>(x: &'a [f64], y: &'a [f64]) -> impl Iterator<Item = TieGroup> + 'a {
+pub(crate) fn tie_groups<'a, T: Copy + PartialOrd>(
+    x: &'a [T],
+    y: &'a [T],
+) -> impl Iterator<Item = TieGroup> + 'a {
     let (mut i, mut j) = (0, 0);
     std::iter::from_fn(move || {
         let value = match (x.get(i), y.get(j)) {
-            (Some(&a), Some(&b)) => a.min(b),
+            (Some(&a), Some(&b)) => {
+                if a <= b {
+                    a
+                } else {
+                    b
+                }
+            }
             (Some(&a), None) => a,
             (None, Some(&b)) => b,
             (None, None) => return None,
@@ -159,6 +203,36 @@ impl RankSummary {
         Ok(summary)
     }
 
+    /// The summary of two sorted key arrays (see [`sorted_keys`]).
+    ///
+    /// Continuous data rarely tie, so this first counts `y` values below each `x` value with
+    /// two branch-free merge passes (ties sent one way, then the other). If the counts agree
+    /// and neither sample repeats a value, there are no ties and U is that count; otherwise
+    /// it walks the tie groups.
+    pub(crate) fn from_sorted_keys(x: &[u64], y: &[u64]) -> Result<Self> {
+        let n_x = x.len() as u64;
+        let n_y = y.len() as u64;
+        if n_x.saturating_add(n_y) > MAX_OBSERVATIONS {
+            return Err(Error::CountOverflow {
+                what: "the total number of observations",
+                limit: MAX_OBSERVATIONS,
+            });
+        }
+        let below = count_y_below::<true>(x, y);
+        let tie_free = below == count_y_below::<false>(x, y) && !has_repeats(x) && !has_repeats(y);
+        if !tie_free {
+            return Self::from_groups(tie_groups(x, y));
+        }
+        Ok(RankSummary {
+            n_x,
+            n_y,
+            twice_u_x: 2 * below,
+            tie_term: 0.0,
+            tied_values: 0,
+            tied_observations: 0,
+        })
+    }
+
     /// The Mann-Whitney U of `x`.
     pub(crate) fn u_x(&self) -> f64 {
         self.twice_u_x as f64 / 2.0
@@ -175,14 +249,80 @@ impl RankSummary {
     }
 }
 
+/// `sum_i #{j : y_j < x_i}` (`STRICT`) or `sum_i #{j : y_j <= x_i}` for sorted `x`, `y`.
+///
+/// One merge step per element, without a data-dependent branch: which sample advances is
+/// computed, not branched on, so random interleaving costs no mispredictions.
+fn count_y_below<const STRICT: bool>(x: &[u64], y: &[u64]) -> u128 {
+    let (mut i, mut j, mut sum) = (0, 0, 0u128);
+    while i < x.len() && j < y.len() {
+        let y_first = if STRICT { y[j] < x[i] } else { y[j] <= x[i] };
+        sum += if y_first { 0 } else { j as u128 };
+        i += usize::from(!y_first);
+        j += usize::from(y_first);
+    }
+    sum + (x.len() - i) as u128 * j as u128
+}
+
+/// Whether a sorted slice holds a value twice.
+fn has_repeats(sorted: &[u64]) -> bool {
+    sorted.windows(2).any(|pair| pair[0] == pair[1])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn summary(x: &[f64], y: &[f64]) -> RankSummary {
-        let sx = SortedSample::new("x", x, NanPolicy::Reject, Infinities::Allowed).unwrap();
-        let sy = SortedSample::new("y", y, NanPolicy::Reject, Infinities::Allowed).unwrap();
-        RankSummary::from_groups(tie_groups(sx.values(), sy.values())).unwrap()
+        let sx = sorted_keys("x", x, NanPolicy::Reject, Infinities::Allowed).unwrap();
+        let sy = sorted_keys("y", y, NanPolicy::Reject, Infinities::Allowed).unwrap();
+        let by_groups = RankSummary::from_groups(tie_groups(&sx, &sy)).unwrap();
+        assert_eq!(RankSummary::from_sorted_keys(&sx, &sy).unwrap(), by_groups);
+        by_groups
+    }
+
+    #[test]
+    fn tie_free_fast_path_agrees_with_the_group_walk() {
+        let s = summary(&[0.5, 3.0, -2.0, 7.0], &[1.0, 2.0, 8.0]);
+        // 0.5 beats nothing, 3.0 beats 1 and 2, -2.0 nothing, 7.0 beats 1 and 2.
+        assert_eq!(s.u_x(), 4.0);
+        assert!(!s.has_ties());
+        // A cross-sample tie and a within-sample repeat each leave the fast path.
+        assert!(summary(&[1.0, 2.0], &[2.0, 5.0]).has_ties());
+        assert!(summary(&[1.0, 1.0], &[3.0, 5.0]).has_ties());
+    }
+
+    #[test]
+    fn order_keys_sort_like_the_floats_and_invert() {
+        let values = [
+            f64::NEG_INFINITY,
+            -2.5,
+            -1e-300,
+            0.0,
+            1e-300,
+            3.0,
+            f64::INFINITY,
+        ];
+        for pair in values.windows(2) {
+            assert!(order_key(pair[0]) < order_key(pair[1]), "{pair:?}");
+        }
+        for v in values {
+            assert_eq!(from_order_key(order_key(v)), v);
+        }
+        assert_eq!(order_key(-0.0), order_key(0.0));
+    }
+
+    #[test]
+    fn sorted_sample_is_sorted_with_its_median() {
+        let s = SortedSample::new(
+            "x",
+            &[3.0, -1.0, 2.0, 10.0],
+            NanPolicy::Reject,
+            Infinities::Allowed,
+        )
+        .unwrap();
+        assert_eq!(s.values(), &[-1.0, 2.0, 3.0, 10.0]);
+        assert_eq!((s.len(), s.median()), (4, 2.5));
     }
 
     #[test]
