@@ -128,7 +128,6 @@ const TERM: [f64; 10] = [0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1
 const EARLY: [f64; 5] = [1.15, 0.88, 0.90, 0.74, 1.21];
 
 #[test]
-#[ignore = "needs exact distribution"]
 fn exact_interval_matches_r() {
     // R 4: wilcox.test(x, y, conf.int = TRUE, conf.level = c) with x = TERM, y = EARLY;
     // achieved level 1 - 2 * pwilcox(qwilcox((1 - c) / 2, 10, 5) - 1, 10, 5).
@@ -184,7 +183,6 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    #[ignore = "needs exact distribution"]
     fn exact_interval_inverts_the_exact_null_distribution(
         x in prop::collection::vec(-100_000i32..100_000, 1..9),
         y in prop::collection::vec(-100_000i32..100_000, 1..9),
