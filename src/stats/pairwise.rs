@@ -1,1 +1,393 @@
 //! Order statistics of the pairwise differences `x_i - y_j`, without materializing them.
+//!
+//! With both samples sorted ascending, the `m x n` differences form an implicit matrix
+//! `D[i][j] = x_i + (-y)_j`, where `-y` is `y` negated and reversed, that ascends along every
+//! row and every column (floating-point subtraction is monotone, and `x - y` rounds exactly as
+//! `x + (-y)` does). Selection follows Monahan (1984) and Johnson & Mizoguchi (1978): each row
+//! keeps the range of columns still in play; a uniform sample of those candidates gives two
+//! pivots that likely bracket the wanted rank (as in Floyd-Rivest selection); a monotone
+//! two-pointer pass per pivot counts the differences below it in O(m + n) (the cut column
+//! only moves left as rows grow); and the ranges shrink to the part that holds the wanted
+//! rank. When at most a few (m + n) candidates remain they are materialized and selected
+//! directly. With `S` candidates sampled per round and the wanted rank at fraction `p` of
+//! them, a round keeps about `6 sqrt(p (1 - p) / S)` of the candidates (at most 5 % for
+//! `S = 4096`), so 100,000 x 100,000 differences take four rounds: expected
+//! O((m + n) log(mn)) time, with a small constant, and O(m + n) memory.
+
+use rand::rngs::SmallRng;
+use rand::{RngExt, SeedableRng};
+
+use crate::error::{Error, Result};
+
+/// Seed of the pivot sampler: the result never depends on it, the running time is repeatable.
+const SEED: u64 = 0x4d6f_6e61_6861_6e84;
+
+/// Candidates sampled per round to place the pivots, at most (sampling then costs about what
+/// a counting pass does for small samples).
+const SAMPLE_SIZE: usize = 4096;
+
+/// Candidates are materialized once at most this many per observation remain.
+const MATERIALIZE_PER_OBSERVATION: u64 = 4;
+
+/// Half-width of the pivot bracket in standard deviations of the sampled rank.
+const BRACKET_SDS: f64 = 3.0;
+
+/// The `m n` differences `x_i - y_j` of two sorted, NaN-free samples, as an implicit sorted
+/// matrix.
+///
+/// Differences of finite values that overflow are `±inf`, never NaN, so every order statistic
+/// is well defined.
+#[derive(Debug, Clone)]
+pub(crate) struct Differences<'a> {
+    /// Row values: `x`, ascending.
+    x: &'a [f64],
+    /// Column values: `y` negated and reversed, so ascending.
+    neg_y: Vec<f64>,
+    /// `m n`.
+    count: u64,
+}
+
+/// Per row `i`, the columns `lower[i]..upper[i]` still in play.
+///
+/// The differences in play are exactly those in one interval of values (initially all of
+/// them), so a cut at a value taken among them lies inside every row's range.
+struct Candidates {
+    lower: Vec<usize>,
+    upper: Vec<usize>,
+}
+
+impl Candidates {
+    /// Every difference of an `m x n` matrix.
+    fn all(m: usize, n: usize) -> Self {
+        Candidates {
+            lower: vec![0; m],
+            upper: vec![n; m],
+        }
+    }
+}
+
+/// The state of one selection: the candidates, and buffers reused from round to round.
+struct Search {
+    candidates: Candidates,
+    /// Differences left of the candidates (the sum of `lower`).
+    below: u64,
+    /// Differences left of or among the candidates (the sum of `upper`).
+    through: u64,
+    /// Per-row cuts of the latest pass, swapped into `candidates` when kept.
+    first: Vec<usize>,
+    second: Vec<usize>,
+    /// Running totals of the candidates per row, to sample them uniformly.
+    ends: Vec<u64>,
+    /// Candidates sampled per round: `SAMPLE_SIZE`, or `m + n` if smaller.
+    sample_size: usize,
+    rng: SmallRng,
+}
+
+impl<'a> Differences<'a> {
+    /// The differences of `x` and `y`, both sorted ascending and free of NaN.
+    ///
+    /// Fails with [`Error::CountOverflow`] if `m n` does not fit in a `u64`.
+    pub(crate) fn new(x: &'a [f64], y: &[f64]) -> Result<Self> {
+        let count = (x.len() as u64)
+            .checked_mul(y.len() as u64)
+            .ok_or(Error::CountOverflow {
+                what: "the number of pairwise differences",
+                limit: u64::MAX,
+            })?;
+        Ok(Differences {
+            x,
+            neg_y: y.iter().rev().map(|&v| -v).collect(),
+            count,
+        })
+    }
+
+    /// The number of differences, `m n`.
+    pub(crate) fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The median: the middle difference, or the mean of the two middle ones.
+    pub(crate) fn median(&self) -> f64 {
+        let lower_middle = self.count.saturating_sub(1) / 2;
+        let low = self.kth(lower_middle);
+        if self.count % 2 == 1 {
+            low
+        } else {
+            midpoint(low, self.next_after(lower_middle, low))
+        }
+    }
+
+    /// The `k`-th smallest difference, counting from 0 (`k` past the end means the largest).
+    ///
+    /// Each round cuts at two sampled pivots `lo <= hi` and keeps the candidates below `lo`,
+    /// within `[lo, hi]` or above `hi`, whichever holds rank `k`. If `[lo, hi]` holds every
+    /// candidate, a second pass splits at the pivots themselves, so every round drops at
+    /// least one candidate and runs of equal differences cannot stall the search.
+    pub(crate) fn kth(&self, k: u64) -> f64 {
+        let k = k.min(self.count.saturating_sub(1));
+        let (m, n) = (self.x.len(), self.neg_y.len());
+        let mut s = Search {
+            candidates: Candidates::all(m, n),
+            below: 0,
+            through: self.count,
+            first: vec![0; m],
+            second: vec![0; m],
+            ends: Vec::with_capacity(m),
+            sample_size: SAMPLE_SIZE.min(m + n),
+            rng: SmallRng::seed_from_u64(SEED),
+        };
+        let materialize_at = MATERIALIZE_PER_OBSERVATION.saturating_mul((m + n) as u64);
+        while s.through - s.below > materialize_at {
+            let (lo, hi) = self.pivots(&mut s, k);
+            let (below_lo, through_hi) = self.cut(|d| d < lo, |d| d <= hi, &mut s);
+            if k < below_lo {
+                std::mem::swap(&mut s.candidates.upper, &mut s.first);
+                s.through = below_lo;
+            } else if k >= through_hi {
+                std::mem::swap(&mut s.candidates.lower, &mut s.second);
+                s.below = through_hi;
+            } else if lo == hi {
+                return lo;
+            } else {
+                let (mut lower, mut upper) = (below_lo, through_hi);
+                if (lower, upper) == (s.below, s.through) {
+                    (lower, upper) = self.cut(|d| d <= lo, |d| d < hi, &mut s);
+                    if k < lower {
+                        return lo;
+                    } else if k >= upper {
+                        return hi;
+                    }
+                }
+                std::mem::swap(&mut s.candidates.lower, &mut s.first);
+                std::mem::swap(&mut s.candidates.upper, &mut s.second);
+                (s.below, s.through) = (lower, upper);
+            }
+        }
+        self.select_among(&s.candidates, (k - s.below) as usize)
+    }
+
+    /// The `(k + 1)`-th smallest difference given that the `k`-th is `value`, in one O(m + n)
+    /// pass: `value` again if it repeats, else the smallest difference above it.
+    fn next_after(&self, k: u64, value: f64) -> f64 {
+        let mut through = vec![0; self.x.len()];
+        let all = Candidates::all(self.x.len(), self.neg_y.len());
+        if cut_rows(self.x, &self.neg_y, |d| d <= value, &all, &mut through) > k + 1 {
+            return value;
+        }
+        self.x
+            .iter()
+            .zip(&through)
+            .filter_map(|(&xi, &j)| self.neg_y.get(j).map(|&v| xi + v))
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// Cuts every row where `first` and where `second` stop holding, into `s.first` and
+    /// `s.second`, and returns the two totals; `first` must imply `second`.
+    ///
+    /// Both must compare with values among the candidates, so that each cut lies within its
+    /// row's range; the first cut then lies left of the second and is sought only there.
+    fn cut(
+        &self,
+        first: impl Fn(f64) -> bool,
+        second: impl Fn(f64) -> bool,
+        s: &mut Search,
+    ) -> (u64, u64) {
+        let through = cut_rows(self.x, &self.neg_y, second, &s.candidates, &mut s.second);
+        let left_of_second = Candidates {
+            lower: std::mem::take(&mut s.candidates.lower),
+            upper: std::mem::take(&mut s.second),
+        };
+        let below = cut_rows(self.x, &self.neg_y, first, &left_of_second, &mut s.first);
+        (s.candidates.lower, s.second) = (left_of_second.lower, left_of_second.upper);
+        (below, through)
+    }
+
+    /// Two pivots among the candidates that likely bracket the difference of rank `k`:
+    /// order statistics of a uniform sample of the candidates, `BRACKET_SDS` standard
+    /// deviations either side of where that rank falls in the sample.
+    fn pivots(&self, s: &mut Search, k: u64) -> (f64, f64) {
+        let candidates = &s.candidates;
+        let mut end = 0;
+        s.ends.clear();
+        s.ends.extend(
+            candidates
+                .lower
+                .iter()
+                .zip(&candidates.upper)
+                .map(|(&l, &u)| {
+                    end += (u - l) as u64;
+                    end
+                }),
+        );
+        let active = s.through - s.below;
+        let mut sample: Vec<f64> = (0..s.sample_size)
+            .map(|_| {
+                let t = s.rng.random_range(0..active);
+                let row = s.ends.partition_point(|&end| end <= t);
+                let start = row.checked_sub(1).map_or(0, |before| s.ends[before]);
+                self.x[row] + self.neg_y[candidates.lower[row] + (t - start) as usize]
+            })
+            .collect();
+        sample.sort_unstable_by(f64::total_cmp);
+        let size = s.sample_size as f64;
+        let fraction = ((k - s.below) as f64 + 0.5) / active as f64;
+        let spread = BRACKET_SDS * (size * fraction * (1.0 - fraction)).sqrt() + 1.0;
+        let lo = (fraction * size - spread).max(0.0) as usize;
+        let hi = ((fraction * size + spread) as usize).min(s.sample_size - 1);
+        (sample[lo], sample[hi])
+    }
+
+    /// The candidate of rank `rank` among the candidates, by materializing them.
+    fn select_among(&self, candidates: &Candidates, rank: usize) -> f64 {
+        let mut values = Vec::new();
+        for (i, &xi) in self.x.iter().enumerate() {
+            let columns = &self.neg_y[candidates.lower[i]..candidates.upper[i]];
+            values.extend(columns.iter().map(|&v| xi + v));
+        }
+        *values.select_nth_unstable_by(rank, f64::total_cmp).1
+    }
+}
+
+/// For each row, how many of its differences satisfy `below` (a prefix of the row, since rows
+/// ascend and `below` holds for small values); writes them to `out`, returns their sum.
+///
+/// Each row's cut must lie within its candidate range. The cut moves left as rows grow, so
+/// one pointer walks each row down from the previous row's cut: O(m + n) in all, and less
+/// once the ranges are narrow.
+fn cut_rows(
+    x: &[f64],
+    neg_y: &[f64],
+    below: impl Fn(f64) -> bool,
+    candidates: &Candidates,
+    out: &mut [usize],
+) -> u64 {
+    let mut total = 0;
+    let mut previous = neg_y.len();
+    let rows = x.iter().zip(&candidates.lower).zip(&candidates.upper);
+    for (((&xi, &lower), &upper), slot) in rows.zip(out.iter_mut()) {
+        let mut j = previous.min(upper);
+        while j > lower && !below(xi + neg_y[j - 1]) {
+            j -= 1;
+        }
+        *slot = j;
+        total += j as u64;
+        previous = j;
+    }
+    total
+}
+
+/// The mean of `a <= b`, without overflow when both are huge.
+fn midpoint(a: f64, b: f64) -> f64 {
+    let sum = a + b;
+    if sum.is_finite() {
+        sum / 2.0
+    } else {
+        a / 2.0 + b / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn brute_force(x: &[f64], y: &[f64]) -> Vec<f64> {
+        let mut all: Vec<f64> = x
+            .iter()
+            .flat_map(|&a| y.iter().map(move |&b| a - b))
+            .collect();
+        all.sort_by(f64::total_cmp);
+        all
+    }
+
+    /// Sorted pseudo-random integers in `0..range`, from a fixed seed.
+    fn integers(len: usize, range: u64, seed: u64) -> Vec<f64> {
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let mut v: Vec<f64> = (0..len)
+            .map(|_| rng.random_range(0..range) as f64)
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    }
+
+    #[test]
+    fn selection_rounds_match_brute_force() {
+        // Large enough to run several pivot rounds before materializing.
+        for (m, n, range) in [
+            (300, 200, 1_000_000),
+            (250, 301, 7),
+            (1, 5000, 100),
+            (400, 3, 50),
+        ] {
+            let x = integers(m, range, 1);
+            let y = integers(n, range, 2);
+            let all = brute_force(&x, &y);
+            let d = Differences::new(&x, &y).unwrap();
+            for k in (0..all.len())
+                .step_by(997)
+                .chain([0, all.len() / 2, all.len() - 1])
+            {
+                assert_eq!(d.kth(k as u64), all[k], "m={m} n={n} k={k}");
+            }
+        }
+    }
+
+    /// Small integers (heavy ties) or a fine grid (few ties); long enough for several rounds.
+    fn sample() -> impl Strategy<Value = Vec<f64>> {
+        let values = prop_oneof![-4i32..=4, -1_000_000i32..1_000_000];
+        prop::collection::vec(values.prop_map(f64::from), 1..45).prop_map(|mut v| {
+            v.sort_by(f64::total_cmp);
+            v
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn every_order_statistic_matches_brute_force(x in sample(), y in sample()) {
+            let all = brute_force(&x, &y);
+            let d = Differences::new(&x, &y).unwrap();
+            prop_assert_eq!(d.count(), all.len() as u64);
+            for (k, &expected) in all.iter().enumerate() {
+                prop_assert_eq!(d.kth(k as u64), expected, "k = {}", k);
+            }
+        }
+    }
+
+    #[test]
+    fn all_equal_differences_stop_at_the_pivot() {
+        let x = vec![3.0; 500];
+        let y = vec![1.0; 400];
+        let d = Differences::new(&x, &y).unwrap();
+        assert_eq!(d.kth(123_456), 2.0);
+        assert_eq!(d.median(), 2.0);
+    }
+
+    #[test]
+    fn median_averages_the_two_middle_differences() {
+        let d_x = [0.0, 10.0];
+        let d = Differences::new(&d_x, &[0.0]).unwrap();
+        assert_eq!(d.median(), 5.0);
+        // 0 - 0, 0 - 1, 10 - 0, 10 - 1 sorted: -1, 0, 9, 10.
+        let d = Differences::new(&d_x, &[0.0, 1.0]).unwrap();
+        assert_eq!(d.median(), 4.5);
+    }
+
+    #[test]
+    fn overflowing_differences_are_infinite_not_nan() {
+        let x = [-f64::MAX, f64::MAX];
+        let y = [-f64::MAX, f64::MAX];
+        let d = Differences::new(&x, &y).unwrap();
+        assert_eq!(d.kth(0), f64::NEG_INFINITY);
+        assert_eq!(d.kth(3), f64::INFINITY);
+        assert_eq!(d.median(), 0.0);
+        assert_eq!(midpoint(f64::MAX, f64::MAX), f64::MAX);
+    }
+
+    #[test]
+    fn k_past_the_end_is_the_largest() {
+        let d = Differences::new(&[1.0, 2.0], &[0.0]).unwrap();
+        assert_eq!(d.kth(99), 2.0);
+    }
+}
