@@ -199,14 +199,12 @@ fn corpus_is_complete_and_consistent() {
 }
 
 #[test]
-#[ignore = "needs the Hodges-Lehmann implementation and the exact distribution"]
 fn exact_interval_matches_exact_counts_and_r() {
     let corpus = load();
     assert_no_failures("exact", failures(&corpus, RefMethod::Exact));
 }
 
 #[test]
-#[ignore = "needs the Hodges-Lehmann implementation"]
 fn asymptotic_interval_matches_order_statistics() {
     let corpus = load();
     assert_no_failures("asymptotic", failures(&corpus, RefMethod::Asymptotic));

@@ -221,7 +221,7 @@ where
     let exact = ExactPlan::choose(summary, &groups, options.method)?;
     let (pvalue, zscore, method) = match exact {
         Some(plan) => (
-            plan.pvalue(&summary, options.alternative),
+            plan.pvalue(summary, options.alternative),
             None,
             plan.method(),
         ),

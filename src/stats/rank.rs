@@ -145,7 +145,7 @@ pub(crate) fn bucket_groups<'a>(
         .iter()
         .zip(y_counts)
         .map(|(&x, &y)| TieGroup { x, y })
-        .filter(|group| group.size() > 0)
+        .filter(|group| group.x > 0 || group.y > 0)
 }
 
 /// U of `x`, the tie term and the sample sizes: everything a rank test needs from the data.
