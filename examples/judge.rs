@@ -3,7 +3,7 @@
 //! Run: `cargo run --release --example judge`
 //!
 //! The data are simulated request latencies (lognormal, as latencies usually are): 5,000
-//! baseline requests and 400 canary requests, where the canary is 6% slower. The same canary
+//! baseline requests and 1,000 canary requests, where the canary is 10% slower. The same canary
 //! is then judged from latency histograms, the form Prometheus stores.
 
 use canary_judge::stats::{
@@ -41,7 +41,7 @@ fn histogram(latencies: &[f64]) -> Vec<u64> {
 fn main() -> Result<()> {
     let mut rng = SmallRng::seed_from_u64(2026);
     let baseline = latencies(&mut rng, 5_000, 100.0, 0.45);
-    let canary = latencies(&mut rng, 400, 106.0, 0.45);
+    let canary = latencies(&mut rng, 1_000, 110.0, 0.45);
 
     // Is the canary slower? x = canary, y = baseline, alternative "greater".
     let test = MannWhitneyOptions::default().alternative(Alternative::Greater);
