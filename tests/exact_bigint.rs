@@ -2,9 +2,11 @@
 //!
 //! tests/data/exact_bigint.json comes from scripts/exact_bigint_reference.py, which computes
 //! `P(U <= u)` as a ratio of exact integers. Here the same probabilities come from the public
-//! API: `Alternative::Less` with `Method::Exact` on data built to have the given U.
+//! API: `Alternative::Less` with `Method::Exact` on data built to have the given U. Every
+//! reference case lies within the sizes `Method::Exact` accepts; just beyond them it refuses.
 
 use canary_judge::stats::{mann_whitney_u, Alternative, MannWhitneyOptions, Method, MethodUsed};
+use canary_judge::Error;
 
 /// Samples of sizes `m` and `n` without ties whose U of `x` is `u` (at most `m * n`).
 ///
@@ -53,4 +55,19 @@ fn exact_cdf_matches_big_integer_arithmetic() {
         );
     }
     println!("largest relative error: {worst:e}");
+}
+
+#[test]
+fn exact_refuses_sizes_beyond_the_verified_ones() {
+    let options = MannWhitneyOptions::default().method(Method::Exact);
+    // The smaller sample just above the largest verified size (500), at the centre and in
+    // the tail, with equal and unequal sizes.
+    for (m, n, u) in [(501, 501, 125_500), (501, 501, 10), (2000, 501, 501_000)] {
+        let (x, y) = samples_with_u(m, n, u);
+        let result = mann_whitney_u(&x, &y, &options);
+        assert!(
+            matches!(result, Err(Error::ExactUnavailable { .. })),
+            "m={m} n={n}: {result:?}"
+        );
+    }
 }

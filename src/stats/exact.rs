@@ -3,23 +3,32 @@
 //! For sizes `k <= l` the number of arrangements with `U = j` is the coefficient of `q^j` in
 //! the Gaussian binomial `[k + l choose k]_q = prod_{i=1..k} (1 - q^(l+i)) / (1 - q^i)`
 //! (Mann & Whitney 1947; Harding 1984). Multiplying in one factor at a time gives the
-//! distribution for sizes `i` and `l` from the one for `i - 1` and `l`; dividing step `i` by
-//! `C(l + i, i) / C(l + i - 1, i - 1) = (l + i) / i` keeps every value a probability, so
-//! nothing overflows at any size. Each step only reads lower indices, so truncating the
-//! distribution at the largest `U` needed is exact, and the symmetry `P(U = j) = P(U = mn - j)`
-//! means that index never exceeds `mn / 2`. Probabilities below about 1e-308 underflow to zero.
+//! distribution for sizes `i` and `l` from the one for `i - 1` and `l`; scaling step `i` by a
+//! power of two near `C(l + i - 1, i - 1) / C(l + i, i) = i / (l + i)` (exact) and keeping the
+//! remainder of that factor in one running normalization keeps every value near the
+//! probability scale, so nothing overflows at any size. Each step only reads lower indices, so
+//! truncating the distribution at the largest `U` needed is exact, and the symmetry
+//! `P(U = j) = P(U = mn - j)` means that index never exceeds `mn / 2`. Probabilities below
+//! about 1e-308 underflow to zero.
 //!
 //! Accuracy: dividing by `(1 - q^i)` amplifies rounding noise, most at the centre of the
-//! distribution. Against exact integer arithmetic the cumulative probabilities agree to
-//! 5e-14 relative at every u tested up to 200 x 200 and 30 x 3,000, and off the centre up to
-//! 500 x 500; at the exact centre the error grows to 6e-13 at 250 x 250, 7e-12 at 300 x 300
-//! and 3e-6 at 500 x 500 (tests/exact_bigint.rs, scripts/exact_bigint_reference.py).
+//! distribution, roughly tenfold for every 35 more observations in the smaller sample. In
+//! `f64` the centre keeps 1e-13 up to `min(m, n) = 200` but not beyond (7e-13 at 250 x 250,
+//! 1e-11 at 300 x 300, 2e-6 at 500 x 500), so larger sizes run in double-double arithmetic.
+//! Against exact integer arithmetic the cumulative probabilities agree to 1e-13 relative at
+//! every u tested, the centre included, up to 500 x 500 and 200 x 3,000
+//! (tests/exact_bigint.rs, scripts/exact_bigint_reference.py); beyond a smaller sample of 500
+//! the exact method refuses.
 
 use super::Tail;
 
 /// Largest smaller-sample size at which exact p-values without ties were verified against
-/// exact integer arithmetic to 1e-12 at every U, the centre included.
-const VERIFIED_SMALLER_SIZE: u64 = 200;
+/// exact integer arithmetic to 1e-13 at every U, the centre included.
+const VERIFIED_SMALLER_SIZE: u64 = 500;
+
+/// Above this smaller-sample size the recurrence runs in double-double arithmetic, about six
+/// times slower: in `f64` the centre loses accuracy beyond it.
+const DOUBLE_DOUBLE_ABOVE: u64 = 200;
 
 /// Largest number of doubles an exact computation may hold (128 MiB).
 pub(crate) const MAX_EXACT_ENTRIES: f64 = 1.6e7;
@@ -40,7 +49,7 @@ pub(crate) fn untied_obstacle(m: u64, n: u64, budget: f64) -> Option<String> {
     } else if m.min(n) > VERIFIED_SMALLER_SIZE {
         Some(format!(
             "the smaller sample has {} observations, and exact p-values without ties are \
-             verified to 1e-12 only up to {VERIFIED_SMALLER_SIZE}",
+             verified to 1e-13 only up to {VERIFIED_SMALLER_SIZE}",
             m.min(n)
         ))
     } else {
@@ -129,39 +138,59 @@ fn lower_tail(m: u64, n: u64, w: u128) -> f64 {
 /// `P(U <= w)` for `w <= mn / 2`, summed with compensation.
 fn cdf(m: u64, n: u64, w: u128) -> f64 {
     let w = u64::try_from(w).unwrap_or(u64::MAX);
-    compensated_sum(&truncated_pmf(m, n, w))
+    if m.min(n) > DOUBLE_DOUBLE_ABOVE {
+        let (terms, norm) = scaled_pmf::<DoubleDouble>(m, n, w);
+        let total = terms.iter().fold(DoubleDouble::ZERO, |sum, &t| sum.add(t));
+        total.times(norm).to_f64()
+    } else {
+        compensated_sum(&truncated_pmf(m, n, w))
+    }
 }
 
-/// `P(U = j)` for `j = 0..=limit` (fewer if `limit > mn`), for sizes `m` and `n`.
+/// `P(U = j)` for `j = 0..=limit` (fewer if `limit > mn`), for sizes `m` and `n`, in `f64`.
+fn truncated_pmf(m: u64, n: u64, limit: u64) -> Vec<f64> {
+    let (mut terms, norm) = scaled_pmf::<f64>(m, n, limit);
+    let norm = norm.to_f64();
+    terms.iter_mut().for_each(|t| *t *= norm);
+    terms
+}
+
+/// `P(U = j) / norm` for `j = 0..=limit` (fewer if `limit > mn`), and `norm`.
 ///
 /// Step `i` turns the distribution for sizes `(i - 1, l)` into the one for `(i, l)`: it
-/// divides by `(1 - q^i)` and multiplies by `(1 - q^(l+i))`, scaled by `i / (l + i)`.
-fn truncated_pmf(m: u64, n: u64, limit: u64) -> Vec<f64> {
+/// divides by `(1 - q^i)` and multiplies by `(1 - q^(l+i))`. Instead of the factor
+/// `i / (l + i)` that would keep probabilities, each step scales by the nearest power of two,
+/// which is exact, and the rest of the factor goes into `norm`, kept within a factor of
+/// `sqrt(2)` of one so that the terms stay on the probability scale.
+fn scaled_pmf<T: Real>(m: u64, n: u64, limit: u64) -> (Vec<T>, DoubleDouble) {
     let (k, l) = (to_index(m.min(n)), to_index(m.max(n)));
     let len = to_index(limit.min(m.saturating_mul(n))) + 1;
-    let mut prev = vec![0.0; len];
-    let mut next = vec![0.0; len];
-    prev[0] = 1.0;
+    let mut prev = vec![T::ZERO; len];
+    let mut next = vec![T::ZERO; len];
+    prev[0] = T::ONE;
+    let mut norm = DoubleDouble::ONE;
     for i in 1..=k {
         // Distribution (i, l) has support 0..=i*l; entries above it stay zero.
         let end = len.min(i.saturating_mul(l).saturating_add(1));
-        let scale = i as f64 / (l + i) as f64;
+        let factor = norm.times(DoubleDouble::ratio(i as f64, (l + i) as f64));
+        let power = 2f64.powi(factor.hi.log2().round() as i32);
+        norm = factor.scale(1.0 / power);
         // Dividing first sums non-negative terms; it measured more accurate than the reverse.
         divide_difference(&mut prev[..end], i);
-        multiply_difference(&prev[..end], &mut next[..end], l + i, scale);
+        multiply_difference(&prev[..end], &mut next[..end], l + i, power);
         std::mem::swap(&mut prev, &mut next);
     }
-    prev
+    (prev, norm)
 }
 
 /// `next[j] = scale * (prev[j] - prev[j - shift])`: multiplication by `scale (1 - q^shift)`.
-fn multiply_difference(prev: &[f64], next: &mut [f64], shift: usize, scale: f64) {
+fn multiply_difference<T: Real>(prev: &[T], next: &mut [T], shift: usize, scale: f64) {
     let head = shift.min(prev.len());
     for (out, &p) in next[..head].iter_mut().zip(&prev[..head]) {
-        *out = scale * p;
+        *out = p.scale(scale);
     }
     for ((out, &p), &lagged) in next[head..].iter_mut().zip(&prev[head..]).zip(prev) {
-        *out = scale * (p - lagged);
+        *out = p.sub(lagged).scale(scale);
     }
 }
 
@@ -169,15 +198,112 @@ fn multiply_difference(prev: &[f64], next: &mut [f64], shift: usize, scale: f64)
 ///
 /// Blocks of `lag` entries only read the finished block below them, so each block is a
 /// branch-free loop the compiler can vectorize.
-fn divide_difference(a: &mut [f64], lag: usize) {
+fn divide_difference<T: Real>(a: &mut [T], lag: usize) {
     let mut start = lag;
     while start < a.len() {
         let (done, rest) = a.split_at_mut(start);
         let block = rest.len().min(lag);
         for (out, &below) in rest[..block].iter_mut().zip(&done[start - lag..]) {
-            *out += below;
+            *out = out.add(below);
         }
         start += lag;
+    }
+}
+
+/// The arithmetic the recurrence runs in.
+trait Real: Copy {
+    /// Zero.
+    const ZERO: Self;
+    /// One.
+    const ONE: Self;
+    /// `self + other`.
+    fn add(self, other: Self) -> Self;
+    /// `self - other`.
+    fn sub(self, other: Self) -> Self;
+    /// `self * factor`, exact when `factor` is a power of two.
+    fn scale(self, factor: f64) -> Self;
+}
+
+impl Real for f64 {
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
+    fn add(self, other: Self) -> Self {
+        self + other
+    }
+    fn sub(self, other: Self) -> Self {
+        self - other
+    }
+    fn scale(self, factor: f64) -> Self {
+        self * factor
+    }
+}
+
+/// A double-double number `hi + lo` with `|lo| <= ulp(hi) / 2`: about 106 bits of precision.
+///
+/// Sums and differences lose at most about `2^-104` of the operands' magnitude (Dekker 1971),
+/// so the rounding noise that the recurrence amplifies starts some 1e16 times smaller.
+#[derive(Clone, Copy, Debug)]
+struct DoubleDouble {
+    /// The leading part.
+    hi: f64,
+    /// The rounding error of `hi`.
+    lo: f64,
+}
+
+impl DoubleDouble {
+    /// `a / b` to double-double precision.
+    fn ratio(a: f64, b: f64) -> Self {
+        let hi = a / b;
+        // a - hi * b is exact with a fused multiply-add.
+        let lo = (-hi).mul_add(b, a) / b;
+        Self::renormalized(hi, lo)
+    }
+
+    /// `self * other` to double-double precision.
+    fn times(self, other: Self) -> Self {
+        let hi = self.hi * other.hi;
+        let lo = self.hi.mul_add(other.hi, -hi) + (self.hi * other.lo + self.lo * other.hi);
+        Self::renormalized(hi, lo)
+    }
+
+    /// `hi + lo` rounded to the nearest double.
+    fn to_f64(self) -> f64 {
+        self.hi + self.lo
+    }
+
+    /// `hi + lo` as a double-double, for `|hi| >= |lo|` (Dekker's fast two-sum).
+    fn renormalized(hi: f64, lo: f64) -> Self {
+        let sum = hi + lo;
+        Self {
+            hi: sum,
+            lo: lo - (sum - hi),
+        }
+    }
+
+    /// `a + b + tail`: the exact sum of `a` and `b` and its rounding error (Knuth's
+    /// two-sum), with `tail` added to the error.
+    fn two_sum_plus(a: f64, b: f64, tail: f64) -> Self {
+        let sum = a + b;
+        let b_part = sum - a;
+        let error = (a - (sum - b_part)) + (b - b_part);
+        Self::renormalized(sum, error + tail)
+    }
+}
+
+impl Real for DoubleDouble {
+    const ZERO: Self = DoubleDouble { hi: 0.0, lo: 0.0 };
+    const ONE: Self = DoubleDouble { hi: 1.0, lo: 0.0 };
+    fn add(self, other: Self) -> Self {
+        Self::two_sum_plus(self.hi, other.hi, self.lo + other.lo)
+    }
+    fn sub(self, other: Self) -> Self {
+        Self::two_sum_plus(self.hi, -other.hi, self.lo - other.lo)
+    }
+    fn scale(self, factor: f64) -> Self {
+        Self {
+            hi: self.hi * factor,
+            lo: self.lo * factor,
+        }
     }
 }
 
