@@ -1,6 +1,6 @@
 //! Validation shared by every sample-taking API: empty samples, NaN, infinities.
 //!
-//! Each public function validates its samples through [`clean_sample`], so NaN handling and
+//! Each public function validates its samples through one crate-internal function, so NaN handling and
 //! error messages are the same everywhere.
 
 use serde::{Deserialize, Serialize};
