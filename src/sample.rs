@@ -1,7 +1,7 @@
 //! Validation shared by every sample-taking API: empty samples, NaN, infinities.
 //!
-//! Each public function validates its samples through one crate-internal function, so NaN handling and
-//! error messages are the same everywhere.
+//! Every public function validates its samples through the same crate-internal function, so
+//! NaN handling and error messages are the same everywhere.
 
 use serde::{Deserialize, Serialize};
 
