@@ -7,6 +7,7 @@ mod effect;
 mod exact;
 mod hodges_lehmann;
 mod mann_whitney;
+mod mixture_boundary;
 mod normal;
 mod pairwise;
 mod permutation;
@@ -19,6 +20,10 @@ pub use effect::{effect_sizes, EffectSizes};
 pub use hodges_lehmann::{hodges_lehmann, HodgesLehmann, HodgesLehmannOptions};
 pub use mann_whitney::{
     mann_whitney_u, mann_whitney_u_grouped, MannWhitneyOptions, MannWhitneyResult, TieSummary,
+};
+pub use mixture_boundary::{
+    best_rho, BetaBinomialMixture, BoundarySides, GammaPoissonMixture, NormalMixture,
+    UniformBoundary,
 };
 pub use sequential::{Interval, SequentialDecision, SequentialTest};
 
