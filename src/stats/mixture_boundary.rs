@@ -115,6 +115,11 @@ impl NormalMixture {
         self.sides
     }
 
+    /// A normal mixture from a spread its caller has already validated.
+    pub(crate) fn with_valid_rho(rho: f64, sides: BoundarySides) -> Self {
+        NormalMixture { rho, sides }
+    }
+
     /// `log m(s, v)` for inputs already known to be valid.
     pub(crate) fn log_mixture_of(&self, s: f64, v: f64) -> f64 {
         let w = v + self.rho;
