@@ -186,13 +186,25 @@ fn softplus(x: f64) -> f64 {
     }
 }
 
-/// `log` of a product of many factors, taking a logarithm every four factors so the partial
-/// product stays inside the range of doubles.
-#[derive(Default)]
+/// `log` of a product of many ratios: numerators and denominators are multiplied separately
+/// (no division per factor) and folded into the logarithm every four factors, which keeps both
+/// partial products inside the range of doubles.
 struct RunningLogProduct {
     log: f64,
-    product: Option<f64>,
+    numerator: f64,
+    denominator: f64,
     pending: u8,
+}
+
+impl Default for RunningLogProduct {
+    fn default() -> Self {
+        RunningLogProduct {
+            log: 0.0,
+            numerator: 1.0,
+            denominator: 1.0,
+            pending: 0,
+        }
+    }
 }
 
 impl RunningLogProduct {
@@ -200,20 +212,21 @@ impl RunningLogProduct {
     fn push_ratios(&mut self, start: f64, denominator: f64, scale: f64, count: u64) {
         for i in 0..count {
             let i = i as f64;
-            let factor = (start + i) / ((denominator + i) * scale);
-            let product = self.product.get_or_insert(1.0);
-            *product *= factor;
+            self.numerator *= start + i;
+            self.denominator *= (denominator + i) * scale;
             self.pending += 1;
             if self.pending == 4 {
-                self.log += product.ln();
-                self.product = None;
-                self.pending = 0;
+                self.log += (self.numerator / self.denominator).ln();
+                *self = RunningLogProduct {
+                    log: self.log,
+                    ..RunningLogProduct::default()
+                };
             }
         }
     }
 
     fn log(&self) -> f64 {
-        self.log + self.product.map_or(0.0, f64::ln)
+        self.log + (self.numerator / self.denominator).ln()
     }
 }
 

@@ -131,7 +131,7 @@ impl Moments {
     /// These moments merged with a batch (Chan, Golub and LeVeque's pairwise update); an
     /// error when the batch is invalid or the result does not fit in doubles.
     fn merged(&self, batch: &ArmSummary) -> Result<Moments> {
-        if !batch.mean.is_finite() || !(batch.variance.is_finite() && batch.variance >= 0.0) {
+        if !(batch.mean.is_finite() && batch.variance.is_finite() && batch.variance >= 0.0) {
             return Err(Error::invalid(
                 "observation",
                 format!("mean {} variance {}", batch.mean, batch.variance),
@@ -150,10 +150,18 @@ impl Moments {
             })?;
         let (n_a, n_b, n) = (self.count as f64, batch.count as f64, count as f64);
         let delta = batch.mean - self.mean;
-        let merged = Moments {
-            count,
-            mean: self.mean + delta * (n_b / n),
-            m2: self.m2 + batch.variance * n_b + delta * delta * (n_a * n_b / n),
+        let merged = if self.count == 0 {
+            Moments {
+                count,
+                mean: batch.mean,
+                m2: batch.variance * n_b,
+            }
+        } else {
+            Moments {
+                count,
+                mean: self.mean + delta * (n_b / n),
+                m2: self.m2 + batch.variance * n_b + delta * delta * (n_a * n_b / n),
+            }
         };
         if merged.mean.is_finite() && merged.m2.is_finite() {
             Ok(merged)
@@ -275,7 +283,7 @@ impl MeanDifferenceMsprt {
     /// data).
     pub fn estimate(&self) -> Option<f64> {
         (self.canary.count > 0 && self.baseline.count > 0)
-            .then(|| self.canary.mean - self.baseline.mean)
+            .then_some(self.canary.mean - self.baseline.mean)
     }
 
     /// `V`, the variance of the difference of means, once it is available.
