@@ -3,10 +3,13 @@
 //! Rank tests ([`mann_whitney_u`], [`mann_whitney_u_grouped`]), the Hodges-Lehmann shift with
 //! its confidence interval ([`hodges_lehmann`]) and effect sizes ([`effect_sizes`]).
 
+mod anytime;
 mod effect;
 mod exact;
 mod hodges_lehmann;
 mod mann_whitney;
+mod mixture_boundary;
+mod msprt;
 mod normal;
 mod pairwise;
 mod permutation;
@@ -15,11 +18,17 @@ mod sequential;
 
 use serde::{Deserialize, Serialize};
 
+pub use anytime::{EventCountOptions, EventCountTest, EventCounts};
 pub use effect::{effect_sizes, EffectSizes};
 pub use hodges_lehmann::{hodges_lehmann, HodgesLehmann, HodgesLehmannOptions};
 pub use mann_whitney::{
     mann_whitney_u, mann_whitney_u_grouped, MannWhitneyOptions, MannWhitneyResult, TieSummary,
 };
+pub use mixture_boundary::{
+    best_rho, BetaBinomialMixture, BoundarySides, GammaPoissonMixture, NormalMixture,
+    UniformBoundary,
+};
+pub use msprt::{ArmSummary, MeanDifferenceMsprt, MeanObservation, MsprtOptions, Variance};
 pub use sequential::{Interval, SequentialDecision, SequentialTest};
 
 /// Which difference between the samples the test looks for.

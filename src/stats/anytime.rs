@@ -1,0 +1,557 @@
+//! An anytime-valid test on counts of events (errors, crashes) in the canary and the baseline
+//! (Lindon and Malek 2022; Lindon, Sanden and Shirikian 2022).
+//!
+//! Each arm's events form a Poisson process with intensity `share_i exp(delta_i) lambda(t)`,
+//! where `lambda(t)` is an unknown, arbitrarily time-varying common rate. Given that an event
+//! happened, it lands in the canary with probability
+//! `theta = pi r / (pi r + 1 - pi)`, where `pi` is the canary's traffic share and
+//! `r = exp(delta_canary - delta_baseline)` the rate ratio; `lambda(t)` cancels. Under
+//! `r = 1`, `theta = pi`. With a `Beta(k pi, k (1-pi))` prior on `theta`, the Bayes factor
+//!
+//! `BF = [B(k pi + C, k (1-pi) + D) / B(k pi, k (1-pi))] / (pi^C (1-pi)^D)`
+//!
+//! after `C` canary and `D` baseline events is a test martingale under `r = 1`, so by Ville's
+//! inequality `P(BF >= 1/alpha ever) <= alpha`.
+//!
+//! **Share changes.** The Beta prior is tied to one share. When the share changes, the current
+//! stage ends and a new one starts with a fresh prior at the new share; the e-value is the
+//! product of the stages' Bayes factors. Each stage's factor has conditional mean 1 given the
+//! past under the null, so the product is still a test martingale, as long as each new share is
+//! set before the events it applies to are seen (it is predictable).
+//!
+//! **One-sided.** For `H0: r <= 1` (`Alternative::Greater`) the e-value is the infimum over the
+//! null of the per-ratio e-values, `prod m_j / sup_{r <= 1} L(r)` (marginal likelihoods over
+//! the likelihood at the best null ratio), which is at most the e-value at the true ratio. The
+//! log likelihood is concave in `log r`, so when the canary has at least its expected share of
+//! events the supremum sits at `r = 1` and the one-sided e-value equals the two-sided one.
+//! Otherwise the test uses `prod_j m_j / L_j(theta_hat_j)` (each stage at its own maximum),
+//! which is smaller still, hence valid, equals the exact value with a single stage, and never
+//! exceeds 1.
+
+use serde::{Deserialize, Serialize};
+use statrs::function::gamma::ln_gamma;
+
+use super::mixture_boundary::check_alpha;
+use super::sequential::{Interval, SequentialDecision, SequentialTest};
+use super::Alternative;
+use crate::error::{Error, Result};
+
+/// Batches with more events than this use log-gamma differences instead of the running
+/// product of per-event factors.
+const PRODUCT_LIMIT: u64 = 256;
+
+/// Smallest share (and one minus the largest) accepted: keeps every per-event factor and
+/// every product of four of them inside the range of doubles.
+const MIN_SHARE: f64 = 1e-9;
+
+/// Options of [`EventCountTest`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct EventCountOptions {
+    /// Level: reject once the e-value reaches `1/alpha`. In (0, 1); default 0.05.
+    pub alpha: f64,
+    /// `Greater` (default): the canary's event rate is higher (more errors is worse);
+    /// `Less`: lower (fewer successes is worse); `TwoSided`: either.
+    pub alternative: Alternative,
+    /// Prior concentration `k`: the prior counts as `k` events centred on the null. Larger
+    /// values favour detecting small ratios late, smaller ones large ratios early. In
+    /// [1e-3, 1e12]; default 100 (savvi and seqabpy).
+    pub concentration: f64,
+}
+
+impl Default for EventCountOptions {
+    fn default() -> Self {
+        EventCountOptions {
+            alpha: 0.05,
+            alternative: Alternative::Greater,
+            concentration: 100.0,
+        }
+    }
+}
+
+impl EventCountOptions {
+    /// Sets the level.
+    pub fn alpha(mut self, alpha: f64) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
+    /// Sets the alternative.
+    pub fn alternative(mut self, alternative: Alternative) -> Self {
+        self.alternative = alternative;
+        self
+    }
+
+    /// Sets the prior concentration `k`.
+    pub fn concentration(mut self, concentration: f64) -> Self {
+        self.concentration = concentration;
+        self
+    }
+}
+
+/// New events in one tick.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventCounts {
+    /// Events in the canary.
+    pub canary: u64,
+    /// Events in the baseline.
+    pub baseline: u64,
+}
+
+/// Events seen while the canary's share was constant, with that stage's Bayes factor.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+struct Stage {
+    share: f64,
+    canary: u64,
+    baseline: u64,
+    log_bayes_factor: f64,
+}
+
+impl Stage {
+    fn new(share: f64) -> Self {
+        Stage {
+            share,
+            canary: 0,
+            baseline: 0,
+            log_bayes_factor: 0.0,
+        }
+    }
+
+    fn events(&self) -> u64 {
+        self.canary + self.baseline
+    }
+
+    /// Canary events beyond those expected under the null: the slope of the log likelihood
+    /// in `log r` at `r = 1`.
+    fn excess(&self) -> f64 {
+        self.canary as f64 - self.events() as f64 * self.share
+    }
+
+    /// `log` of the stage's Bayes factor after `add` more events, by the recursion
+    /// `BF *= (a + c)/((k + n) pi)` per canary event (`(b + d)/((k + n)(1 - pi))` per baseline
+    /// event), or by log-gamma differences for large batches.
+    fn log_bayes_factor_after(&self, add: EventCounts, k: f64) -> f64 {
+        let (pi, c, d) = (self.share, self.canary as f64, self.baseline as f64);
+        let (a, b, n) = (k * pi, k * (1.0 - pi), c + d);
+        let (x, y) = (add.canary as f64, add.baseline as f64);
+        let increment = if add.canary + add.baseline <= PRODUCT_LIMIT {
+            let mut product = RunningLogProduct::default();
+            product.push_ratios(a + c, k + n, pi, add.canary);
+            product.push_ratios(b + d, k + n + x, 1.0 - pi, add.baseline);
+            product.log()
+        } else {
+            let log_rising = |start: f64, count: f64| ln_gamma(start + count) - ln_gamma(start);
+            log_rising(a + c, x) + log_rising(b + d, y)
+                - log_rising(k + n, x + y)
+                - x * pi.ln()
+                - y * (1.0 - pi).ln()
+        };
+        self.log_bayes_factor + increment
+    }
+
+    /// `log m - log L(theta_hat)`: the stage's evidence against its own best fit (at most 0).
+    fn log_evidence_against_best_fit(&self) -> f64 {
+        let (c, d, pi) = (self.canary as f64, self.baseline as f64, self.share);
+        let n = c + d;
+        let x_log_ratio = |x: f64, p: f64| if x > 0.0 { x * (x / n / p).ln() } else { 0.0 };
+        self.log_bayes_factor - x_log_ratio(c, pi) - x_log_ratio(d, 1.0 - pi)
+    }
+
+    /// The stage's log likelihood at log rate ratio `u`, and its slope in `u`.
+    fn log_likelihood(&self, u: f64) -> (f64, f64) {
+        let logit = u + (self.share / (1.0 - self.share)).ln();
+        let (c, d) = (self.canary as f64, self.baseline as f64);
+        // log theta = -softplus(-logit), log(1 - theta) = -softplus(logit).
+        let value = -c * softplus(-logit) - d * softplus(logit);
+        let theta = 1.0 / (1.0 + (-logit).exp());
+        (value, c - (c + d) * theta)
+    }
+
+    /// `log` of the stage's marginal likelihood `B(a + C, b + D)/B(a, b)`.
+    fn log_marginal(&self) -> f64 {
+        let pi = self.share;
+        self.log_bayes_factor
+            + self.canary as f64 * pi.ln()
+            + self.baseline as f64 * (1.0 - pi).ln()
+    }
+}
+
+fn softplus(x: f64) -> f64 {
+    if x > 0.0 {
+        x + (-x).exp().ln_1p()
+    } else {
+        x.exp().ln_1p()
+    }
+}
+
+/// `log` of a product of many ratios: numerators and denominators are multiplied separately
+/// (no division per factor) and folded into the logarithm every four factors, which keeps both
+/// partial products inside the range of doubles.
+struct RunningLogProduct {
+    log: f64,
+    numerator: f64,
+    denominator: f64,
+    pending: u8,
+}
+
+impl Default for RunningLogProduct {
+    fn default() -> Self {
+        RunningLogProduct {
+            log: 0.0,
+            numerator: 1.0,
+            denominator: 1.0,
+            pending: 0,
+        }
+    }
+}
+
+impl RunningLogProduct {
+    /// Pushes `(start + i) / ((denominator + i) * scale)` for `i` in `0..count`.
+    fn push_ratios(&mut self, start: f64, denominator: f64, scale: f64, count: u64) {
+        for i in 0..count {
+            let i = i as f64;
+            self.numerator *= start + i;
+            self.denominator *= (denominator + i) * scale;
+            self.pending += 1;
+            if self.pending == 4 {
+                self.log += (self.numerator / self.denominator).ln();
+                *self = RunningLogProduct {
+                    log: self.log,
+                    ..RunningLogProduct::default()
+                };
+            }
+        }
+    }
+
+    fn log(&self) -> f64 {
+        self.log + (self.numerator / self.denominator).ln()
+    }
+}
+
+/// The Lindon-Malek test on event counts in the canary and the baseline.
+///
+/// Feed each tick's new event counts; change the canary's traffic share with
+/// [`EventCountTest::set_canary_share`] before feeding events seen at the new share. An update
+/// costs O(1) (O(events) up to 256 events per batch, a few log-gamma calls beyond).
+///
+/// ```
+/// use canary_judge::stats::{
+///     EventCountOptions, EventCounts, SequentialDecision, SequentialTest, EventCountTest,
+/// };
+///
+/// // 10 % of the traffic goes to the canary; an error is "worse" (the default alternative).
+/// let mut test = EventCountTest::new(0.1, EventCountOptions::default())?;
+/// let mut decision = SequentialDecision::Continue;
+/// for _minute in 0..30 {
+///     // The canary gets 2 errors a minute where 1 would be expected at equal rates.
+///     decision = test.update(EventCounts { canary: 2, baseline: 9 })?;
+/// }
+/// assert_eq!(decision, SequentialDecision::Reject);
+/// let ratio = test.interval().unwrap();
+/// assert!(ratio.low > 1.0 && ratio.high.is_infinite());
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventCountTest {
+    options: EventCountOptions,
+    current: Stage,
+    finished: Vec<Stage>,
+    finished_log_bayes_factor: f64,
+    finished_excess: f64,
+    max_log_e: f64,
+    decision: SequentialDecision,
+}
+
+impl EventCountTest {
+    /// A test for a canary receiving `canary_share` of the traffic, in [1e-9, 1 - 1e-9].
+    pub fn new(canary_share: f64, options: EventCountOptions) -> Result<Self> {
+        check_share(canary_share)?;
+        check_alpha("alpha", options.alpha)?;
+        if !(1e-3..=1e12).contains(&options.concentration) {
+            return Err(Error::invalid(
+                "concentration",
+                options.concentration,
+                "must be in [1e-3, 1e12]",
+            ));
+        }
+        Ok(EventCountTest {
+            options,
+            current: Stage::new(canary_share),
+            finished: Vec::new(),
+            finished_log_bayes_factor: 0.0,
+            finished_excess: 0.0,
+            max_log_e: 0.0,
+            decision: SequentialDecision::Continue,
+        })
+    }
+
+    /// The options the test runs with.
+    pub fn options(&self) -> &EventCountOptions {
+        &self.options
+    }
+
+    /// The canary's current traffic share.
+    pub fn canary_share(&self) -> f64 {
+        self.current.share
+    }
+
+    /// Sets the canary's traffic share for the events fed from now on. A different share
+    /// after some events starts a new stage (see the module documentation); the evidence
+    /// gathered so far is kept.
+    pub fn set_canary_share(&mut self, canary_share: f64) -> Result<()> {
+        check_share(canary_share)?;
+        if canary_share == self.current.share {
+            return Ok(());
+        }
+        if self.current.events() > 0 {
+            self.finished_log_bayes_factor += self.current.log_bayes_factor;
+            self.finished_excess += self.current.excess();
+            self.finished.push(self.current);
+        }
+        self.current = Stage::new(canary_share);
+        Ok(())
+    }
+
+    /// Events seen in the canary and the baseline over all stages.
+    pub fn counts(&self) -> EventCounts {
+        self.stages()
+            .fold(EventCounts::default(), |sum, stage| EventCounts {
+                canary: sum.canary + stage.canary,
+                baseline: sum.baseline + stage.baseline,
+            })
+    }
+
+    /// The maximum-likelihood rate ratio (canary over baseline, per unit of traffic);
+    /// `None` before any event, infinite when only the canary has events.
+    pub fn rate_ratio(&self) -> Option<f64> {
+        (self.observations() > 0).then(|| self.best_log_ratio().exp())
+    }
+
+    fn stages(&self) -> impl Iterator<Item = &Stage> {
+        self.finished.iter().chain(std::iter::once(&self.current))
+    }
+
+    fn log_two_sided(&self) -> f64 {
+        self.finished_log_bayes_factor + self.current.log_bayes_factor
+    }
+
+    fn excess(&self) -> f64 {
+        self.finished_excess + self.current.excess()
+    }
+
+    /// Whether the data point away from the alternative, so the one-sided e-value is the
+    /// stage-wise bound of the module documentation.
+    fn against_alternative(&self, excess: f64) -> bool {
+        match self.options.alternative {
+            Alternative::TwoSided => false,
+            Alternative::Greater => excess < 0.0,
+            Alternative::Less => excess > 0.0,
+        }
+    }
+
+    fn log_likelihood(&self, u: f64) -> (f64, f64) {
+        self.stages().fold((0.0, 0.0), |(value, slope), stage| {
+            let (v, s) = stage.log_likelihood(u);
+            (value + v, slope + s)
+        })
+    }
+
+    /// The log rate ratio maximising the likelihood (concave in it): infinite when one arm
+    /// has no events.
+    fn best_log_ratio(&self) -> f64 {
+        let counts = self.counts();
+        if counts.canary == 0 {
+            return f64::NEG_INFINITY;
+        }
+        if counts.baseline == 0 {
+            return f64::INFINITY;
+        }
+        let (mut low, mut high) = (-1.0, 1.0);
+        while self.log_likelihood(low).1 <= 0.0 {
+            low *= 2.0;
+        }
+        while self.log_likelihood(high).1 >= 0.0 {
+            high *= 2.0;
+        }
+        bisect(low, high, |u| self.log_likelihood(u).1 > 0.0)
+    }
+}
+
+impl SequentialTest for EventCountTest {
+    type Observation = EventCounts;
+
+    fn update(&mut self, counts: EventCounts) -> Result<SequentialDecision> {
+        let overflow = Error::CountOverflow {
+            what: "events",
+            limit: u64::MAX,
+        };
+        let added = counts.canary.checked_add(counts.baseline);
+        let total = added.and_then(|n| n.checked_add(self.observations()));
+        let canary = self.current.canary.checked_add(counts.canary);
+        let baseline = self.current.baseline.checked_add(counts.baseline);
+        let (Some(_), Some(canary), Some(baseline)) = (total, canary, baseline) else {
+            return Err(overflow);
+        };
+        self.current.log_bayes_factor = self
+            .current
+            .log_bayes_factor_after(counts, self.options.concentration);
+        self.current.canary = canary;
+        self.current.baseline = baseline;
+        // Against the alternative the e-value is at most 1 and cannot raise the maximum.
+        if !self.against_alternative(self.excess()) {
+            self.max_log_e = self.max_log_e.max(self.log_two_sided());
+        }
+        if self.decision == SequentialDecision::Continue
+            && self.max_log_e >= (1.0 / self.options.alpha).ln()
+        {
+            self.decision = SequentialDecision::Reject;
+        }
+        Ok(self.decision)
+    }
+
+    fn decision(&self) -> SequentialDecision {
+        self.decision
+    }
+
+    /// The log e-value: the log Bayes factor against `r = 1` two-sided, or the one-sided
+    /// e-value of the module documentation.
+    fn log_statistic(&self) -> f64 {
+        if self.against_alternative(self.excess()) {
+            self.stages()
+                .map(Stage::log_evidence_against_best_fit)
+                .sum()
+        } else {
+            self.log_two_sided()
+        }
+    }
+
+    fn pvalue(&self) -> f64 {
+        (-self.max_log_e).exp().min(1.0)
+    }
+
+    /// The confidence sequence on the rate ratio `r` at the current look:
+    /// `{r : sum_j log m_j - log L(r) < log(1/alpha)}`, an interval because `log L` is concave
+    /// in `log r`; `[low, inf)` for `Greater`, `[0, high]` for `Less`. `None` in the rare case
+    /// that no single ratio fits all stages (the set is empty).
+    fn interval(&self) -> Option<Interval> {
+        let level: f64 =
+            self.stages().map(Stage::log_marginal).sum::<f64>() - (1.0 / self.options.alpha).ln();
+        let inside = |u: f64| self.log_likelihood(u).0 > level;
+        let best = self.best_log_ratio();
+        let best_value = if best.is_finite() {
+            self.log_likelihood(best).0
+        } else {
+            0.0 // one arm without events: the likelihood tends to 1 at the infinite end
+        };
+        if best_value <= level {
+            return None;
+        }
+        // A point inside the set to search outwards from.
+        let mut start = best;
+        if !best.is_finite() {
+            start = best.signum();
+            while !inside(start) && start.abs() < 1e3 {
+                start *= 2.0;
+            }
+        }
+        let end = |direction: f64| {
+            if !best.is_finite() && best.signum() == direction {
+                return best;
+            }
+            let mut width = 1.0;
+            while inside(start + direction * width) {
+                width *= 2.0;
+                if width > 1e3 {
+                    return direction * f64::INFINITY;
+                }
+            }
+            bisect(start, start + direction * width, inside)
+        };
+        let low = match self.options.alternative {
+            Alternative::Less => 0.0,
+            Alternative::TwoSided | Alternative::Greater => end(-1.0).exp(),
+        };
+        let high = match self.options.alternative {
+            Alternative::Greater => f64::INFINITY,
+            Alternative::TwoSided | Alternative::Less => end(1.0).exp(),
+        };
+        Some(Interval { low, high })
+    }
+
+    /// Events seen in both arms over all stages.
+    fn observations(&self) -> u64 {
+        self.stages().map(Stage::events).sum()
+    }
+}
+
+/// The point between `inside` (where `keep(inside)` holds) and `outside` where `keep` turns
+/// false, to full double precision.
+fn bisect(mut inside: f64, mut outside: f64, keep: impl Fn(f64) -> bool) -> f64 {
+    loop {
+        let mid = 0.5 * (inside + outside);
+        if mid == inside || mid == outside {
+            return mid;
+        }
+        if keep(mid) {
+            inside = mid;
+        } else {
+            outside = mid;
+        }
+    }
+}
+
+fn check_share(share: f64) -> Result<()> {
+    if (MIN_SHARE..=1.0 - MIN_SHARE).contains(&share) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "canary_share",
+            share,
+            "must be in [1e-9, 1 - 1e-9]",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_inputs_are_errors() {
+        let options = EventCountOptions::default();
+        assert!(EventCountTest::new(0.0, options).is_err());
+        assert!(EventCountTest::new(f64::NAN, options).is_err());
+        assert!(EventCountTest::new(0.5, options.concentration(0.0)).is_err());
+        assert!(EventCountTest::new(0.5, options.alpha(0.0)).is_err());
+        let mut test = EventCountTest::new(0.5, options).unwrap();
+        assert!(test.set_canary_share(1.0).is_err());
+        test.update(EventCounts {
+            canary: u64::MAX - 1,
+            baseline: 0,
+        })
+        .unwrap();
+        let overflow = test.update(EventCounts {
+            canary: 1,
+            baseline: 1,
+        });
+        assert!(matches!(overflow, Err(Error::CountOverflow { .. })));
+        assert_eq!(test.observations(), u64::MAX - 1);
+    }
+
+    #[test]
+    fn huge_counts_stay_finite() {
+        let mut test = EventCountTest::new(0.5, EventCountOptions::default()).unwrap();
+        for _ in 0..10 {
+            test.update(EventCounts {
+                canary: 1_000_000_000,
+                baseline: 1_000_000_000,
+            })
+            .unwrap();
+        }
+        assert!(test.log_statistic().is_finite() && test.log_statistic() < 0.0);
+        let interval = test.interval().unwrap();
+        assert!(interval.low > 0.9999 && interval.low < 1.0);
+    }
+}
