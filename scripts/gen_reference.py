@@ -24,12 +24,14 @@ Mann-Whitney U (``pvalue`` is the number the Rust test compares with):
   p = (tail count) / C(m+n, m) as an exact fraction rounded once to a float
   (``pvalue_bigint``, the reference). scipy's ``method="exact"`` is recorded beside it
   (``pvalue_scipy``) and every disagreement beyond 1e-12 relative is reported when the script
-  runs. Two-sided is min(1, 2 * P(tail on the observed side of mn/2)), which equals scipy's
-  2 * sf(max(U1, U2)) by symmetry.
+  runs. Two-sided is min(1, 2 * smaller tail), which equals scipy's 2 * sf(max(U1, U2)) by
+  symmetry.
 * ``exact_conditional`` (samples with ties): the exact permutation distribution of U given
   the observed tie pattern (midranks), counted with Python integers by a dynamic programme
   over the tie groups, and checked against brute-force enumeration of all C(N, m) splits for
-  small N. Two-sided is min(1, 2 * P(U >= U1)) if U1 > mn/2, else min(1, 2 * P(U <= U1)).
+  small N. Two-sided is min(1, 2 * min(P(U <= U1), P(U >= U1))): unlike doubling the tail on
+  the observed side of mn/2 (R-devel), it does not change when the samples are swapped, since
+  the conditional distribution need not be symmetric.
 
 The statistic is U of x (scipy's ``statistic``, R's ``W``), checked against an independent
 pair count.
@@ -227,10 +229,9 @@ def exact_pvalue(counts_le, counts_ge, total: int, twice_u1: int, mn: int, alter
         p = Fraction(counts_ge(twice_u1), total)
     elif alternative == "less":
         p = Fraction(counts_le(twice_u1), total)
-    elif twice_u1 > mn:
-        p = min(Fraction(1), Fraction(2 * counts_ge(twice_u1), total))
     else:
-        p = min(Fraction(1), Fraction(2 * counts_le(twice_u1), total))
+        smaller_tail = min(counts_ge(twice_u1), counts_le(twice_u1))
+        p = min(Fraction(1), Fraction(2 * smaller_tail, total))
     return p
 
 

@@ -302,7 +302,12 @@ impl ExactPlan {
         }
     }
 
-    /// The p-value; two-sided doubles the tail on the observed side of the mean (as R does).
+    /// The p-value; two-sided doubles the smaller tail.
+    ///
+    /// The untied distribution is symmetric about `mn / 2`, so its smaller tail is the one on
+    /// the observed side (scipy's and R's rule) and only that one is computed. The conditional
+    /// distribution given ties need not be symmetric; taking the smaller of both tails keeps
+    /// the p-value unchanged when the samples are swapped.
     fn pvalue(&self, summary: &RankSummary, alternative: Alternative) -> f64 {
         let tail_at = |tail| match self {
             ExactPlan::Untied => untied_tail(
@@ -313,14 +318,15 @@ impl ExactPlan {
             ),
             ExactPlan::Conditional(groups) => conditional_tail(groups, summary.twice_u_x, tail),
         };
+        let smaller_tail = || match self {
+            ExactPlan::Untied if summary.u_x() > summary.pairs() / 2.0 => tail_at(Tail::Upper),
+            ExactPlan::Untied => tail_at(Tail::Lower),
+            ExactPlan::Conditional(_) => tail_at(Tail::Lower).min(tail_at(Tail::Upper)),
+        };
         match alternative {
             Alternative::Greater => tail_at(Tail::Upper),
             Alternative::Less => tail_at(Tail::Lower),
-            Alternative::TwoSided => {
-                let above_mean = summary.u_x() > summary.pairs() / 2.0;
-                let tail = if above_mean { Tail::Upper } else { Tail::Lower };
-                (2.0 * tail_at(tail)).min(1.0)
-            }
+            Alternative::TwoSided => (2.0 * smaller_tail()).min(1.0),
         }
     }
 }
