@@ -12,6 +12,12 @@ mod pairwise;
 mod permutation;
 mod rank;
 mod sequential;
+mod sprt;
+mod sprt_exact;
+mod sprt_lines;
+mod sprt_models;
+mod sprt_oc;
+mod sprt_two_sample;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +27,12 @@ pub use mann_whitney::{
     mann_whitney_u, mann_whitney_u_grouped, MannWhitneyOptions, MannWhitneyResult, TieSummary,
 };
 pub use sequential::{Interval, SequentialDecision, SequentialTest};
+pub use sprt::{BernoulliSprt, Increment, NormalSprt, PoissonSprt, Sprt, SprtModel, SprtOptions};
+pub use sprt_exact::{ExactOcOptions, ExactOperatingPoint};
+pub use sprt_lines::DecisionLines;
+pub use sprt_models::{BernoulliModel, NormalModel, NormalObservation, PoissonModel};
+pub use sprt_oc::{IncrementDistribution, WaldApproximation, WaldOperatingPoint};
+pub use sprt_two_sample::{ArmEvents, RateRatioModel, TwoSampleSprt};
 
 /// Which difference between the samples the test looks for.
 ///
