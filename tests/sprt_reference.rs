@@ -276,3 +276,33 @@ fn normal_oc_curve_in_closed_form() {
         "ASN at midpoint",
     );
 }
+
+/// The two-sample statistic is the Bernoulli log likelihood ratio of the event labels with
+/// π(r, w) = w r / (w r + 1 - w), at the share in force for each tick.
+#[test]
+fn two_sample_statistic_is_the_label_likelihood_ratio() {
+    use canary_judge::stats::{ArmEvents, SequentialTest};
+    let (r0, r1) = (1.2_f64, 2.0_f64);
+    let mut test =
+        TwoSampleSprt::new(RateRatioModel::new(r0, r1).unwrap(), options(0.05, 0.2)).unwrap();
+    let pi = |r: f64, w: f64| w * r / (w * r + 1.0 - w);
+    let mut expected = 0.0;
+    for (canary, baseline, w) in [
+        (2_u64, 30_u64, 0.05),
+        (7, 25, 0.2),
+        (20, 21, 0.5),
+        (0, 9, 0.01),
+    ] {
+        test.update(ArmEvents::new(canary, baseline, w)).unwrap();
+        let (p0, p1) = (pi(r0, w), pi(r1, w));
+        expected +=
+            canary as f64 * (p1 / p0).ln() + baseline as f64 * ((1.0 - p1) / (1.0 - p0)).ln();
+        close(
+            test.log_statistic(),
+            expected,
+            1e-12 * (1.0 + expected.abs()),
+            "log LR",
+        );
+    }
+    assert_eq!(test.observations(), 2 + 30 + 7 + 25 + 20 + 21 + 9);
+}

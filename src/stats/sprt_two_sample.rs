@@ -143,9 +143,11 @@ impl RateRatioModel {
         Ok(share * ratio / (share * ratio + (1.0 - share)))
     }
 
-    /// `log((w r + 1 - w))`, the log normaliser of `π(r, w)`.
-    fn log_normaliser(ratio: f64, share: f64) -> f64 {
-        (share * (ratio - 1.0)).ln_1p()
+    /// `log(n(r1, w) / n(r0, w))` with `n(r, w) = w r + 1 - w`, the normaliser of `π(r, w)`:
+    /// one `ln_1p`, accurate for small shares.
+    fn log_normaliser_ratio(&self, share: f64) -> f64 {
+        let null_normaliser = 1.0 + share * (self.r0 - 1.0);
+        (share * (self.r1 - self.r0) / null_normaliser).ln_1p()
     }
 }
 
@@ -163,8 +165,7 @@ impl SprtModel for RateRatioModel {
             })?;
         // Per canary event log(π1/π0) = log(r1/r0) - log(n1/n0); per baseline event
         // log((1-π1)/(1-π0)) = -log(n1/n0), with n = w r + 1 - w.
-        let log_normaliser_ratio =
-            Self::log_normaliser(self.r1, share) - Self::log_normaliser(self.r0, share);
+        let log_normaliser_ratio = self.log_normaliser_ratio(share);
         Ok(Increment {
             log_lr: events.canary as f64 * self.log_ratio - count as f64 * log_normaliser_ratio,
             count,
