@@ -20,7 +20,7 @@ pub struct ExactOcOptions {
     /// Stop once the probability of not having decided falls below this. Default 1e-12.
     pub tolerance: f64,
     /// Stop after this many state updates (about requests × continuation width), reporting
-    /// the mass still undecided. Default 5e8, well under a second.
+    /// the mass still undecided. Default 5e8, about a second.
     pub max_work: u64,
 }
 
