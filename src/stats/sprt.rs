@@ -16,13 +16,16 @@ use crate::error::{Error, Result};
 ///
 /// Implement it to run Wald's SPRT on a model this crate does not ship: return
 /// `log f1(x)/f0(x)` for the batch and how many observations it holds. Validate the
-/// observation here and return an error rather than a non-finite increment.
+/// observation here and return an error rather than a non-finite increment. The model is
+/// borrowed mutably so that it can memoise constants that depend on the tick (the two-sample
+/// model keeps the log term of the last traffic share); such a cache must be a pure function
+/// of the observation, so that a restored test computes the same values.
 pub trait SprtModel {
     /// One observation or one tick's batch.
     type Observation;
 
     /// The log likelihood ratio of the batch and the number of observations in it.
-    fn log_likelihood_ratio(&self, observation: Self::Observation) -> Result<Increment>;
+    fn log_likelihood_ratio(&mut self, observation: Self::Observation) -> Result<Increment>;
 }
 
 /// The effect of one batch on the test: its log likelihood ratio and its size.

@@ -115,7 +115,7 @@ impl BernoulliModel {
 impl SprtModel for BernoulliModel {
     type Observation = (u64, u64);
 
-    fn log_likelihood_ratio(&self, (errors, requests): (u64, u64)) -> Result<Increment> {
+    fn log_likelihood_ratio(&mut self, (errors, requests): (u64, u64)) -> Result<Increment> {
         if errors > requests {
             return Err(Error::invalid(
                 "errors",
@@ -225,7 +225,7 @@ impl PoissonModel {
 impl SprtModel for PoissonModel {
     type Observation = (u64, f64);
 
-    fn log_likelihood_ratio(&self, (events, exposure): (u64, f64)) -> Result<Increment> {
+    fn log_likelihood_ratio(&mut self, (events, exposure): (u64, f64)) -> Result<Increment> {
         if !(exposure >= 0.0 && exposure.is_finite()) {
             return Err(Error::invalid(
                 "exposure",
@@ -380,7 +380,7 @@ impl NormalModel {
 impl SprtModel for NormalModel {
     type Observation = NormalObservation;
 
-    fn log_likelihood_ratio(&self, observation: NormalObservation) -> Result<Increment> {
+    fn log_likelihood_ratio(&mut self, observation: NormalObservation) -> Result<Increment> {
         let (sum, count) = match observation {
             NormalObservation::Value(value) => (finite("value", value)?, 1),
             NormalObservation::Batch { sum, count } => {

@@ -60,13 +60,24 @@ impl ArmEvents {
 /// assert_eq!(test.decision(), SequentialDecision::Reject);
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(try_from = "RateRatioParams", into = "RateRatioParams")]
 pub struct RateRatioModel {
     r0: f64,
     r1: f64,
     /// `log(r1 / r0)`, added per canary event.
     log_ratio: f64,
+    /// The last share seen and its `log_normaliser_ratio`: shares change
+    /// once per rollout stage, so the logarithm is rarely recomputed. NaN when empty.
+    cached_share: f64,
+    cached_log_normaliser_ratio: f64,
+}
+
+/// Models are equal when their hypotheses are; the share cache is not part of the state.
+impl PartialEq for RateRatioModel {
+    fn eq(&self, other: &Self) -> bool {
+        self.r0 == other.r0 && self.r1 == other.r1
+    }
 }
 
 /// The serialized form of [`RateRatioModel`].
@@ -120,6 +131,8 @@ impl RateRatioModel {
             r0,
             r1,
             log_ratio: r1.ln() - r0.ln(),
+            cached_share: f64::NAN,
+            cached_log_normaliser_ratio: 0.0,
         })
     }
 
@@ -154,7 +167,7 @@ impl RateRatioModel {
 impl SprtModel for RateRatioModel {
     type Observation = ArmEvents;
 
-    fn log_likelihood_ratio(&self, events: ArmEvents) -> Result<Increment> {
+    fn log_likelihood_ratio(&mut self, events: ArmEvents) -> Result<Increment> {
         let share = check_share(events.canary_share)?;
         let count = events
             .canary
@@ -165,7 +178,11 @@ impl SprtModel for RateRatioModel {
             })?;
         // Per canary event log(π1/π0) = log(r1/r0) - log(n1/n0); per baseline event
         // log((1-π1)/(1-π0)) = -log(n1/n0), with n = w r + 1 - w.
-        let log_normaliser_ratio = self.log_normaliser_ratio(share);
+        if share != self.cached_share {
+            self.cached_log_normaliser_ratio = self.log_normaliser_ratio(share);
+            self.cached_share = share;
+        }
+        let log_normaliser_ratio = self.cached_log_normaliser_ratio;
         Ok(Increment {
             log_lr: events.canary as f64 * self.log_ratio - count as f64 * log_normaliser_ratio,
             count,
