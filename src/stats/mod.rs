@@ -15,6 +15,12 @@ mod pairwise;
 mod permutation;
 mod rank;
 mod sequential;
+mod sprt;
+mod sprt_exact;
+mod sprt_lines;
+mod sprt_models;
+mod sprt_oc;
+mod sprt_two_sample;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +36,12 @@ pub use mixture_boundary::{
 };
 pub use msprt::{ArmSummary, MeanDifferenceMsprt, MeanObservation, MsprtOptions, Variance};
 pub use sequential::{Interval, SequentialDecision, SequentialTest};
+pub use sprt::{BernoulliSprt, Increment, NormalSprt, PoissonSprt, Sprt, SprtModel, SprtOptions};
+pub use sprt_exact::{ExactOcOptions, ExactOperatingPoint};
+pub use sprt_lines::DecisionLines;
+pub use sprt_models::{BernoulliModel, NormalModel, NormalObservation, PoissonModel};
+pub use sprt_oc::{IncrementDistribution, WaldApproximation, WaldOperatingPoint};
+pub use sprt_two_sample::{ArmEvents, RateRatioModel, TwoSampleSprt};
 
 /// Which difference between the samples the test looks for.
 ///
