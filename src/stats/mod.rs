@@ -8,10 +8,13 @@ mod exact;
 mod hodges_lehmann;
 mod mann_whitney;
 mod normal;
+mod order_statistics;
 mod pairwise;
 mod permutation;
+mod quantile_cs;
 mod rank;
 mod sequential;
+mod stitching;
 
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +23,9 @@ pub use hodges_lehmann::{hodges_lehmann, HodgesLehmann, HodgesLehmannOptions};
 pub use mann_whitney::{
     mann_whitney_u, mann_whitney_u_grouped, MannWhitneyOptions, MannWhitneyResult, TieSummary,
 };
+pub use quantile_cs::{Arm, CatchAll, Latency, QuantileBand, QuantileTest, QuantileTestOptions};
 pub use sequential::{Interval, SequentialDecision, SequentialTest};
+pub use stitching::{DoubleStitching, EmpiricalProcessLil, PolyStitching, StitchingShape};
 
 /// Which difference between the samples the test looks for.
 ///
