@@ -229,15 +229,22 @@ impl QuantileBoundaries {
 
     /// The arm's band at per-side level `level`.
     fn band(&self, arm: &OrderStatistics, level: f64) -> Interval {
-        let t = arm.len() as f64;
-        let v = self.variance(arm.len());
         Interval {
-            low: order_statistic(
-                arm,
-                (t * self.p - self.below.deviation(v, level)).floor() + 1.0,
-            ),
-            high: order_statistic(arm, (t * self.p + self.above.deviation(v, level)).ceil()),
+            low: self.low_end(arm, level),
+            high: self.high_end(arm, level),
         }
+    }
+
+    fn low_end(&self, arm: &OrderStatistics, level: f64) -> f64 {
+        let t = arm.len();
+        let deviation = self.below.deviation(self.variance(t), level);
+        order_statistic(arm, (t as f64 * self.p - deviation).floor() + 1.0)
+    }
+
+    fn high_end(&self, arm: &OrderStatistics, level: f64) -> f64 {
+        let t = arm.len();
+        let deviation = self.above.deviation(self.variance(t), level);
+        order_statistic(arm, (t as f64 * self.p + deviation).ceil())
     }
 
     /// `log(1/a)` for the smallest per-side level `a` at which `larger`'s band lies above
@@ -317,10 +324,6 @@ struct State {
     canary: OrderStatistics,
     /// Running minimum of the combined p-value.
     pvalue: f64,
-    /// `-log` of the combined p-value at the latest look (0 when it is 1).
-    log_evidence: f64,
-    /// Per-arm `log(1/a)` of the catch-all at its latest evaluation (0 when none).
-    catch_all_evidence: f64,
     /// Total count at which the catch-all is evaluated next.
     next_catch_all: u64,
 }
@@ -372,27 +375,18 @@ impl QuantileTest {
             baseline: OrderStatistics::default(),
             canary: OrderStatistics::default(),
             pvalue: 1.0,
-            log_evidence: 0.0,
-            catch_all_evidence: 0.0,
             next_catch_all: 0,
         })
     }
 
     fn from_state(state: State) -> Result<Self> {
         state.options.validate()?;
-        for (name, value) in [
-            ("pvalue", state.pvalue),
-            ("log_evidence", state.log_evidence),
-            ("catch_all_evidence", state.catch_all_evidence),
-        ] {
-            let valid = value.is_finite() && value >= 0.0 && (name != "pvalue" || value <= 1.0);
-            if !valid {
-                return Err(Error::invalid(
-                    name,
-                    value,
-                    "persisted state out of range (p-value in [0, 1], evidence finite and >= 0)",
-                ));
-            }
+        if !(state.pvalue >= 0.0 && state.pvalue <= 1.0) {
+            return Err(Error::invalid(
+                "pvalue",
+                state.pvalue,
+                "a persisted p-value must lie in [0, 1]",
+            ));
         }
         let boundaries = state
             .options
@@ -495,45 +489,62 @@ impl QuantileTest {
         }
     }
 
-    /// Combines every component's evidence into the current p-value (Bonferroni) and folds it
-    /// into the running minimum.
+    /// Folds every component's p-value (Bonferroni) into the running minimum. A fixed
+    /// quantile's exact evidence (O(log^2 n)) is computed only when its bands separate at the
+    /// level that would lower the running minimum (an O(log n) check), which under H0 is rare.
     fn look(&mut self) {
         let options = &self.state.options;
         let quantile_penalty = options.quantile_divisor().ln();
-        let mut evidence = f64::NEG_INFINITY;
+        let mut evidence = -self.state.pvalue.ln();
         for boundaries in &self.boundaries {
             for &(larger, smaller) in options.directions() {
-                let e = boundaries.separation_evidence(self.arm(larger), self.arm(smaller));
-                evidence = evidence.max(e - quantile_penalty);
+                let (larger, smaller) = (self.arm(larger), self.arm(smaller));
+                let level = (-(evidence + quantile_penalty)).exp();
+                if boundaries.low_end(larger, level) > boundaries.high_end(smaller, level) {
+                    let e = boundaries.separation_evidence(larger, smaller);
+                    evidence = evidence.max(e - quantile_penalty);
+                }
             }
         }
         if options.catch_all == CatchAll::Enabled {
             let catch_all_penalty = options.catch_all_divisor().ln();
             let total = self.observations();
             if total >= self.state.next_catch_all {
-                self.state.catch_all_evidence = self.catch_all_evidence().max(0.0);
+                let e = self.catch_all_evidence(evidence + catch_all_penalty);
+                evidence = evidence.max(e - catch_all_penalty);
                 let grown = (total as f64 * (1.0 + CATCH_ALL_GROWTH)).ceil() as u64;
                 self.state.next_catch_all = grown.max(total + 1);
             }
-            evidence = evidence.max(self.state.catch_all_evidence - catch_all_penalty);
         }
-        self.state.log_evidence = evidence.max(0.0);
-        self.state.pvalue = self.state.pvalue.min((-self.state.log_evidence).exp());
+        self.state.pvalue = self.state.pvalue.min((-evidence).exp());
     }
 
     /// Per-arm `log(1/a)` for the smallest level `a` at which the all-quantile bands
-    /// separate: the Kolmogorov-Smirnov distance `D` in the tested direction(s) against
-    /// `A (sqrt((g_b + C) / t_b) + sqrt((g_c + C) / t_c))`, solved for `C`.
-    fn catch_all_evidence(&self) -> f64 {
-        let (baseline, canary) = (&self.state.baseline, &self.state.canary);
-        let (t_b, t_c) = (baseline.len() as f64, canary.len() as f64);
-        if t_b < self.lil.t_min() || t_c < self.lil.t_min() {
-            return f64::NEG_INFINITY;
+    /// separate, or `-inf` when it cannot exceed `needed`. The O(n) merge giving the exact
+    /// Kolmogorov-Smirnov distance runs only when an O(log n) upper bound on it could.
+    fn catch_all_evidence(&self, needed: f64) -> f64 {
+        let mut evidence = f64::NEG_INFINITY;
+        let t_min = self.lil.t_min();
+        if (self.state.baseline.len() as f64) < t_min || (self.state.canary.len() as f64) < t_min {
+            return evidence;
         }
-        let mut distance: f64 = 0.0;
         for &(larger, smaller) in self.state.options.directions() {
-            distance = distance.max(cdf_gap(self.arm(smaller), self.arm(larger)));
+            let (above, below) = (self.arm(smaller), self.arm(larger));
+            if self.lil_evidence(cdf_gap_bound(above, below)) > needed {
+                evidence = evidence.max(self.lil_evidence(cdf_gap(above, below)));
+            }
         }
+        evidence
+    }
+
+    /// Per-arm `log(1/a)` at which the Kolmogorov-Smirnov distance `distance` reaches the sum
+    /// of the arms' all-quantile radii, `A (sqrt((g_b + C) / t_b) + sqrt((g_c + C) / t_c))`:
+    /// the largest such `C`, mapped to its level. Both arms have at least `t_min` values.
+    fn lil_evidence(&self, distance: f64) -> f64 {
+        let (t_b, t_c) = (
+            self.state.baseline.len() as f64,
+            self.state.canary.len() as f64,
+        );
         let (g_b, g_c) = (self.lil.log_log_time(t_b), self.lil.log_log_time(t_c));
         let target = distance / self.lil.a();
         let width = |c: f64| ((g_b + c) / t_b).sqrt() + ((g_c + c) / t_c).sqrt();
@@ -562,6 +573,31 @@ impl QuantileTest {
             f64::NEG_INFINITY
         }
     }
+}
+
+/// Cells of [`cdf_gap_bound`]: its slack is about `2 / CELLS`.
+const CELLS: usize = 128;
+
+/// An upper bound on [`cdf_gap`] in O(CELLS log n): between `above`'s order statistics at
+/// ranks `r_(k-1)` and `r_k`, `N_above(x) <= r_k - 1` and `N_below(x) >=
+/// N_below(x_(r_(k-1)))`.
+fn cdf_gap_bound(above: &OrderStatistics, below: &OrderStatistics) -> f64 {
+    let (n_above, n_below) = (above.len(), below.len());
+    let gap = |count_above: usize, count_below: usize| {
+        (count_above as f64 * n_below as f64 - count_below as f64 * n_above as f64)
+            / (n_above as f64 * n_below as f64)
+    };
+    let (mut bound, mut previous_rank, mut count_below) = (0.0_f64, 0, 0);
+    for k in 1..=CELLS {
+        let rank = (k * n_above).div_ceil(CELLS);
+        if rank == previous_rank {
+            continue;
+        }
+        bound = bound.max(gap(rank - 1, count_below));
+        count_below = below.count_le(above.kth(rank).unwrap_or(f64::INFINITY));
+        previous_rank = rank;
+    }
+    bound.max(gap(n_above, count_below))
 }
 
 /// `sup_x F_above(x) - F_below(x)`: how far `above`'s empirical CDF rises over `below`'s,
@@ -609,10 +645,10 @@ impl SequentialTest for QuantileTest {
         }
     }
 
-    /// `-log` of the current (not running-minimum) p-value: the test inverts confidence
-    /// bands, so it has no likelihood ratio; 0 when the current p-value is 1.
+    /// `-log` of the always-valid p-value: the test inverts confidence bands, so it has no
+    /// likelihood ratio; this is the evidence so far, never decreasing.
     fn log_statistic(&self) -> f64 {
-        self.state.log_evidence
+        -self.state.pvalue.ln()
     }
 
     fn pvalue(&self) -> f64 {
