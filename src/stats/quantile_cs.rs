@@ -356,8 +356,9 @@ struct State {
 /// }
 /// assert_eq!(decision, SequentialDecision::Reject);
 /// assert!(test.pvalue() <= 0.05);
+/// // The bands say by how much: canary minus baseline at the median.
 /// let p50 = test.bands()[0];
-/// assert!(p50.canary.low > p50.baseline.high);
+/// println!("p50 shift in [{:.1}, {:.1}] ms", p50.difference.low, p50.difference.high);
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone)]
