@@ -1,7 +1,15 @@
 //! Statistical tests comparing a canary sample with a baseline sample.
 //!
-//! Rank tests ([`mann_whitney_u`], [`mann_whitney_u_grouped`]), the Hodges-Lehmann shift with
-//! its confidence interval ([`hodges_lehmann`]) and effect sizes ([`effect_sizes`]).
+//! Fixed-sample tests: rank tests ([`mann_whitney_u`], [`mann_whitney_u_grouped`]), the
+//! Hodges-Lehmann shift with its confidence interval ([`hodges_lehmann`]), effect sizes
+//! ([`effect_sizes`]) and power and sample size ([`mann_whitney_sample_size`],
+//! [`two_proportions_sample_size`]).
+//!
+//! Sequential tests, valid at every look ([`SequentialTest`]): Wald's SPRT ([`BernoulliSprt`],
+//! [`PoissonSprt`], [`NormalSprt`], [`TwoSampleSprt`] for canary against baseline error counts),
+//! the mixture SPRT for a difference in means ([`MeanDifferenceMsprt`]), the anytime-valid
+//! event-count test ([`EventCountTest`]) and the anytime-valid latency quantile test
+//! ([`QuantileTest`]), with the uniform boundaries they are built from.
 
 mod anytime;
 mod effect;
@@ -11,8 +19,10 @@ mod mann_whitney;
 mod mixture_boundary;
 mod msprt;
 mod normal;
+mod order_statistics;
 mod pairwise;
 mod permutation;
+mod quantile_cs;
 mod rank;
 mod sequential;
 mod sprt;
@@ -21,6 +31,7 @@ mod sprt_lines;
 mod sprt_models;
 mod sprt_oc;
 mod sprt_two_sample;
+mod stitching;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +46,7 @@ pub use mixture_boundary::{
     UniformBoundary,
 };
 pub use msprt::{ArmSummary, MeanDifferenceMsprt, MeanObservation, MsprtOptions, Variance};
+pub use quantile_cs::{Arm, CatchAll, Latency, QuantileBand, QuantileTest, QuantileTestOptions};
 pub use sequential::{Interval, SequentialDecision, SequentialTest};
 pub use sprt::{BernoulliSprt, Increment, NormalSprt, PoissonSprt, Sprt, SprtModel, SprtOptions};
 pub use sprt_exact::{ExactOcOptions, ExactOperatingPoint};
@@ -42,6 +54,7 @@ pub use sprt_lines::DecisionLines;
 pub use sprt_models::{BernoulliModel, NormalModel, NormalObservation, PoissonModel};
 pub use sprt_oc::{IncrementDistribution, WaldApproximation, WaldOperatingPoint};
 pub use sprt_two_sample::{ArmEvents, RateRatioModel, TwoSampleSprt};
+pub use stitching::{DoubleStitching, EmpiricalProcessLil, PolyStitching, StitchingShape};
 
 /// Which difference between the samples the test looks for.
 ///
