@@ -13,6 +13,9 @@
 //! | two histograms over the same buckets | [`stats::mann_whitney_u_grouped`] | the same test from bucket counts, in O(buckets) |
 //! | two samples | [`stats::hodges_lehmann`] | the location shift with an exact or asymptotic confidence interval |
 //! | two samples | [`stats::effect_sizes`] | probability of superiority, rank-biserial, ratios, relative shift |
+//! | error counts per tick, canary and baseline | [`stats::TwoSampleSprt`], [`stats::EventCountTest`] | a decision valid at every look, always-valid p-value, rate-ratio confidence sequence |
+//! | latencies arriving per tick | [`stats::QuantileTest`] | anytime-valid p50/p90/p99 and all-quantile bands |
+//! | per-interval means | [`stats::MeanDifferenceMsprt`], [`stats::NormalSprt`] | mixture SPRT with a confidence sequence; Wald's SPRT |
 //! | an effect to detect and a canary share | [`stats::mann_whitney_sample_size`], [`stats::two_proportions_sample_size`] | observations per group, power, the smallest detectable effect |
 //! | counts so far | [`rules::MinObservations`], [`rules::MinExpectedEvents`], [`rules::MannWhitneyPowerRule`] | enough data, or how many more observations and about how long |
 //! | per-tick results | [`rules::smoothing`] | EWMA, rolling windows, Argo/Flagger counters, k-of-n votes, hysteresis |
