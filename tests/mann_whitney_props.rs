@@ -206,3 +206,27 @@ fn tiny_pvalues_are_not_rounded_to_zero() {
     let r = mann_whitney_u(&x, &y, &o).unwrap();
     assert!(r.pvalue > 0.0 && r.pvalue < 1e-200, "p = {:e}", r.pvalue);
 }
+
+#[test]
+fn two_sided_conditional_pvalue_does_not_depend_on_which_sample_is_x() {
+    // U sits exactly at its mean and the conditional distribution given these ties is not
+    // symmetric: doubling the tail on one side of the mean would give 1 one way and 6/7 the
+    // other. Doubling the smaller tail gives 6/7 both ways (brute force over the 21 splits:
+    // 9 have U >= 5 and 13 have U <= 5, so the smaller tail is 9/21 = 3/7).
+    let x = [-1.0, 1.0, -1.0, -1.0, 1.0];
+    let y = [5.0, -5.0];
+    let o = options(Alternative::TwoSided, Method::Exact);
+    let forward = mann_whitney_u(&x, &y, &o).unwrap();
+    let backward = mann_whitney_u(&y, &x, &o).unwrap();
+    assert_eq!(forward.method, MethodUsed::ExactConditional);
+    assert!(
+        close(forward.pvalue, 6.0 / 7.0, 1e-12),
+        "{}",
+        forward.pvalue
+    );
+    assert!(
+        close(backward.pvalue, 6.0 / 7.0, 1e-12),
+        "{}",
+        backward.pvalue
+    );
+}

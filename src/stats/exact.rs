@@ -12,13 +12,12 @@
 //! about 1e-308 underflow to zero.
 //!
 //! Accuracy: dividing by `(1 - q^i)` amplifies rounding noise, most at the centre of the
-//! distribution, roughly tenfold for every 35 more observations in the smaller sample. In
-//! `f64` the centre keeps 1e-13 up to `min(m, n) = 200` but not beyond (7e-13 at 250 x 250,
-//! 1e-11 at 300 x 300, 2e-6 at 500 x 500), so larger sizes run in double-double arithmetic.
-//! Against exact integer arithmetic the cumulative probabilities agree to 1e-13 relative at
-//! every u tested, the centre included, up to 500 x 500 and 200 x 3,000
-//! (tests/exact_bigint.rs, scripts/exact_bigint_reference.py); beyond a smaller sample of 500
-//! the exact method refuses.
+//! distribution and faster as the smaller sample grows. In `f64` the centre keeps 1e-13 up to
+//! `min(m, n) = 200` but not beyond (about 1e-6 at 500 x 500), so larger sizes run in
+//! double-double arithmetic. Against exact integer arithmetic the cumulative probabilities
+//! agree to 2e-15 relative at every u tested, the centre included, up to 500 x 500 and
+//! 200 x 3,000 (tests/exact_bigint.rs, scripts/exact_bigint_reference.py); beyond a smaller
+//! sample of 500 the exact method refuses.
 
 use super::Tail;
 
@@ -175,38 +174,47 @@ fn scaled_pmf<T: Real>(m: u64, n: u64, limit: u64) -> (Vec<T>, DoubleDouble) {
         let factor = norm.times(DoubleDouble::ratio(i as f64, (l + i) as f64));
         let power = 2f64.powi(factor.hi.log2().round() as i32);
         norm = factor.scale(1.0 / power);
-        // Dividing first sums non-negative terms; it measured more accurate than the reverse.
-        divide_difference(&mut prev[..end], i);
-        multiply_difference(&prev[..end], &mut next[..end], l + i, power);
+        apply_factor(&prev[..end], &mut next[..end], i, l + i, power);
         std::mem::swap(&mut prev, &mut next);
     }
     (prev, norm)
 }
 
-/// `next[j] = scale * (prev[j] - prev[j - shift])`: multiplication by `scale (1 - q^shift)`.
-fn multiply_difference<T: Real>(prev: &[T], next: &mut [T], shift: usize, scale: f64) {
-    let head = shift.min(prev.len());
-    for (out, &p) in next[..head].iter_mut().zip(&prev[..head]) {
-        *out = p.scale(scale);
-    }
-    for ((out, &p), &lagged) in next[head..].iter_mut().zip(&prev[head..]).zip(prev) {
-        *out = p.sub(lagged).scale(scale);
-    }
-}
-
-/// In place `a[j] += a[j - lag]`, ascending: division by `(1 - q^lag)`.
+/// One factor of the product, `next = prev · scale (1 - q^shift) / (1 - q^lag)`:
+/// `next[j] = next[j - lag] + scale (prev[j] - prev[j - shift])`, terms below 0 being zero.
 ///
-/// Blocks of `lag` entries only read the finished block below them, so each block is a
-/// branch-free loop the compiler can vectorize.
-fn divide_difference<T: Real>(a: &mut [T], lag: usize) {
-    let mut start = lag;
-    while start < a.len() {
-        let (done, rest) = a.split_at_mut(start);
-        let block = rest.len().min(lag);
-        for (out, &below) in rest[..block].iter_mut().zip(&done[start - lag..]) {
-            *out = out.add(below);
+/// Entries `lag` apart form independent chains, so the array is swept in blocks of at most
+/// `lag` entries that read only finished entries below them; each block is a branch-free loop
+/// over equal-length slices, which the compiler vectorizes. One sweep reads each entry of
+/// `prev` twice and writes `next` once.
+fn apply_factor<T: Real>(prev: &[T], next: &mut [T], lag: usize, shift: usize, scale: f64) {
+    let len = prev.len();
+    let mut start = 0;
+    while start < len {
+        let mut stop = (start + lag).min(len);
+        if start < shift && shift < stop {
+            stop = shift; // a block lies wholly below or wholly above `shift`
         }
-        start += lag;
+        let (done, rest) = next.split_at_mut(start);
+        let out = &mut rest[..stop - start];
+        let current = &prev[start..stop];
+        if start < lag {
+            for (out, &c) in out.iter_mut().zip(current) {
+                *out = c.scale(scale);
+            }
+        } else if start < shift {
+            let below = &done[start - lag..stop - lag];
+            for ((out, &b), &c) in out.iter_mut().zip(below).zip(current) {
+                *out = b.add(c.scale(scale));
+            }
+        } else {
+            let below = &done[start - lag..stop - lag];
+            let lagged = &prev[start - shift..stop - shift];
+            for (((out, &b), &c), &g) in out.iter_mut().zip(below).zip(current).zip(lagged) {
+                *out = b.add(c.sub(g).scale(scale));
+            }
+        }
+        start = stop;
     }
 }
 
