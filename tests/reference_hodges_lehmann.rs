@@ -25,6 +25,9 @@ use std::path::Path;
 use canary_judge::stats::{hodges_lehmann, HodgesLehmannOptions, Method, MethodUsed};
 use serde::Deserialize;
 
+mod reference_support;
+use reference_support::{assert_no_failures, describe_failure};
+
 const CORPUS: &str = "tests/data/hodges_lehmann_reference.json";
 const TOLERANCE: f64 = 1e-12;
 
@@ -123,27 +126,13 @@ fn failures(corpus: &Corpus, method: RefMethod) -> (usize, Vec<String>) {
                 result.method
             ));
         }
-        if !problems.is_empty() {
-            failed.push(format!(
-                "{} ({} x {}): {}",
-                case.name,
-                case.x.len(),
-                case.y.len(),
-                problems.join("; ")
-            ));
-        }
+        failed.extend(describe_failure(
+            &case.name,
+            (case.x.len(), case.y.len()),
+            &problems,
+        ));
     }
     (cases.len(), failed)
-}
-
-fn assert_no_failures(what: &str, (total, failed): (usize, Vec<String>)) {
-    assert!(total > 0, "no {what} cases in {CORPUS}");
-    assert!(
-        failed.is_empty(),
-        "{} of {total} {what} cases failed:\n{}",
-        failed.len(),
-        failed.join("\n")
-    );
 }
 
 #[test]
@@ -201,11 +190,15 @@ fn corpus_is_complete_and_consistent() {
 #[test]
 fn exact_interval_matches_exact_counts_and_r() {
     let corpus = load();
-    assert_no_failures("exact", failures(&corpus, RefMethod::Exact));
+    assert_no_failures("exact", CORPUS, failures(&corpus, RefMethod::Exact));
 }
 
 #[test]
 fn asymptotic_interval_matches_order_statistics() {
     let corpus = load();
-    assert_no_failures("asymptotic", failures(&corpus, RefMethod::Asymptotic));
+    assert_no_failures(
+        "asymptotic",
+        CORPUS,
+        failures(&corpus, RefMethod::Asymptotic),
+    );
 }

@@ -24,6 +24,9 @@ use std::path::Path;
 use canary_judge::stats::{mann_whitney_u, Alternative, MannWhitneyOptions, Method, MethodUsed};
 use serde::Deserialize;
 
+mod reference_support;
+use reference_support::{assert_no_failures, describe_failure};
+
 const CORPUS: &str = "tests/data/mann_whitney_reference.json";
 const ASYMPTOTIC_TOLERANCE: f64 = 1e-10;
 const EXACT_TOLERANCE: f64 = 1e-12;
@@ -147,27 +150,13 @@ fn failures(corpus: &Corpus, method: RefMethod, tolerance: f64) -> (usize, Vec<S
         if (result.n_x, result.n_y) != (case.x.len() as u64, case.y.len() as u64) {
             problems.push(format!("sizes {} x {}", result.n_x, result.n_y));
         }
-        if !problems.is_empty() {
-            failed.push(format!(
-                "{} ({} x {}): {}",
-                case.name,
-                case.x.len(),
-                case.y.len(),
-                problems.join("; ")
-            ));
-        }
+        failed.extend(describe_failure(
+            &case.name,
+            (case.x.len(), case.y.len()),
+            &problems,
+        ));
     }
     (cases.len(), failed)
-}
-
-fn assert_no_failures(what: &str, (total, failed): (usize, Vec<String>)) {
-    assert!(total > 0, "no {what} cases in {CORPUS}");
-    assert!(
-        failed.is_empty(),
-        "{} of {total} {what} cases failed:\n{}",
-        failed.len(),
-        failed.join("\n")
-    );
 }
 
 #[test]
@@ -234,6 +223,7 @@ fn asymptotic_matches_scipy() {
     let corpus = load();
     assert_no_failures(
         "asymptotic",
+        CORPUS,
         failures(&corpus, RefMethod::Asymptotic, ASYMPTOTIC_TOLERANCE),
     );
 }
@@ -243,6 +233,7 @@ fn exact_matches_big_integer_counts() {
     let corpus = load();
     assert_no_failures(
         "exact",
+        CORPUS,
         failures(&corpus, RefMethod::Exact, EXACT_TOLERANCE),
     );
 }
@@ -252,6 +243,7 @@ fn exact_conditional_matches_exact_enumeration() {
     let corpus = load();
     assert_no_failures(
         "exact conditional",
+        CORPUS,
         failures(&corpus, RefMethod::ExactConditional, EXACT_TOLERANCE),
     );
 }

@@ -34,9 +34,22 @@ pub(crate) const MAX_EXACT_ENTRIES: f64 = 1.6e7;
 
 /// Why the untied exact p-value cannot be computed within `budget` steps, if it cannot.
 pub(crate) fn untied_obstacle(m: u64, n: u64, budget: f64) -> Option<String> {
-    let cost = untied_cost(m, n);
     // Two buffers of up to mn / 2 + 1 probabilities.
     let entries = 2.0 * ((m as f64 * n as f64 / 2.0).floor() + 1.0);
+    resource_obstacle(untied_cost(m, n), entries, budget).or_else(|| {
+        (m.min(n) > VERIFIED_SMALLER_SIZE).then(|| {
+            format!(
+                "the smaller sample has {} observations, and exact p-values without ties are \
+                 verified to 1e-13 only up to {VERIFIED_SMALLER_SIZE}",
+                m.min(n)
+            )
+        })
+    })
+}
+
+/// Why an exact computation of `cost` steps holding `entries` numbers cannot run within
+/// `budget` steps and [`MAX_EXACT_ENTRIES`], if it cannot.
+pub(crate) fn resource_obstacle(cost: f64, entries: f64, budget: f64) -> Option<String> {
     if cost > budget {
         Some(format!(
             "it needs about {cost:.2e} steps, over the limit of {budget:.2e}"
@@ -44,12 +57,6 @@ pub(crate) fn untied_obstacle(m: u64, n: u64, budget: f64) -> Option<String> {
     } else if entries > MAX_EXACT_ENTRIES {
         Some(format!(
             "it needs {entries:.2e} numbers in memory, over the limit of {MAX_EXACT_ENTRIES:.2e}"
-        ))
-    } else if m.min(n) > VERIFIED_SMALLER_SIZE {
-        Some(format!(
-            "the smaller sample has {} observations, and exact p-values without ties are \
-             verified to 1e-13 only up to {VERIFIED_SMALLER_SIZE}",
-            m.min(n)
         ))
     } else {
         None

@@ -15,29 +15,18 @@
 //! subtracted, so both `P(2U <= t)` and `P(2U > t)` keep near machine precision; states below
 //! about 1e-308 underflow to zero.
 
-use super::exact::MAX_EXACT_ENTRIES;
+use super::exact::resource_obstacle;
 use super::rank::TieGroup;
 use super::Tail;
 
 /// Why the conditional exact p-value cannot be computed within `budget` steps, if it cannot.
 pub(crate) fn conditional_obstacle(groups: &[TieGroup], budget: f64) -> Option<String> {
-    let cost = conditional_cost(groups);
     let (m, n) = groups
         .iter()
         .fold((0.0, 0.0), |(m, n), g| (m + g.x as f64, n + g.y as f64));
     // One row of up to 2mn + 1 scores per count of the smaller sample.
     let entries = (m.min(n) + 1.0) * (2.0 * m * n + 1.0);
-    if cost > budget {
-        Some(format!(
-            "it needs about {cost:.2e} steps, over the limit of {budget:.2e}"
-        ))
-    } else if entries > MAX_EXACT_ENTRIES {
-        Some(format!(
-            "it needs {entries:.2e} numbers in memory, over the limit of {MAX_EXACT_ENTRIES:.2e}"
-        ))
-    } else {
-        None
-    }
+    resource_obstacle(conditional_cost(groups), entries, budget)
 }
 
 /// Worst-case number of inner-loop steps of [`conditional_tail`] for these tie groups.
