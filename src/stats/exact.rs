@@ -19,6 +19,8 @@
 //! 200 x 3,000 (tests/exact_bigint.rs, scripts/exact_bigint_reference.py); beyond a smaller
 //! sample of 500 the exact method refuses.
 
+use std::cell::Cell;
+
 use super::Tail;
 
 /// Largest smaller-sample size at which exact p-values without ties were verified against
@@ -145,20 +147,40 @@ fn lower_tail(m: u64, n: u64, w: u128) -> f64 {
 fn cdf(m: u64, n: u64, w: u128) -> f64 {
     let w = u64::try_from(w).unwrap_or(u64::MAX);
     if m.min(n) > DOUBLE_DOUBLE_ABOVE {
-        let (terms, norm) = scaled_pmf::<DoubleDouble>(m, n, w);
-        let total = terms.iter().fold(DoubleDouble::ZERO, |sum, &t| sum.add(t));
-        total.times(norm).to_f64()
+        let pmf = scaled_pmf::<DoubleDouble>(m, n, w);
+        let total = pmf
+            .terms()
+            .iter()
+            .fold(DoubleDouble::ZERO, |sum, &t| sum.add(t));
+        total.times(pmf.norm).to_f64()
     } else {
-        compensated_sum(&truncated_pmf(m, n, w))
+        let pmf = scaled_pmf::<f64>(m, n, w);
+        compensated_sum(pmf.terms()) * pmf.norm.to_f64()
     }
 }
 
 /// `P(U = j)` for `j = 0..=limit` (fewer if `limit > mn`), for sizes `m` and `n`, in `f64`.
 fn truncated_pmf(m: u64, n: u64, limit: u64) -> Vec<f64> {
-    let (mut terms, norm) = scaled_pmf::<f64>(m, n, limit);
-    let norm = norm.to_f64();
-    terms.iter_mut().for_each(|t| *t *= norm);
-    terms
+    let pmf = scaled_pmf::<f64>(m, n, limit);
+    let norm = pmf.norm.to_f64();
+    pmf.terms().iter().map(|&t| t * norm).collect()
+}
+
+/// `P(U = j) / norm` for `j = 0..=limit`, as [`scaled_pmf`] leaves it in its working buffer.
+struct ScaledPmf<T> {
+    /// Zeros up to `start`, then the terms.
+    buffer: Vec<T>,
+    /// Where the terms start in `buffer`.
+    start: usize,
+    /// The factor that turns the terms into probabilities.
+    norm: DoubleDouble,
+}
+
+impl<T> ScaledPmf<T> {
+    /// The terms, `P(U = j) / norm` for `j = 0..=limit`.
+    fn terms(&self) -> &[T] {
+        &self.buffer[self.start..]
+    }
 }
 
 /// `P(U = j) / norm` for `j = 0..=limit` (fewer if `limit > mn`), and `norm`.
@@ -168,60 +190,61 @@ fn truncated_pmf(m: u64, n: u64, limit: u64) -> Vec<f64> {
 /// `i / (l + i)` that would keep probabilities, each step scales by the nearest power of two,
 /// which is exact, and the rest of the factor goes into `norm`, kept within a factor of
 /// `sqrt(2)` of one so that the terms stay on the probability scale.
-fn scaled_pmf<T: Real>(m: u64, n: u64, limit: u64) -> (Vec<T>, DoubleDouble) {
+fn scaled_pmf<T: Real>(m: u64, n: u64, limit: u64) -> ScaledPmf<T> {
     let (k, l) = (to_index(m.min(n)), to_index(m.max(n)));
     let len = to_index(limit.min(m.saturating_mul(n))) + 1;
-    let mut prev = vec![T::ZERO; len];
-    let mut next = vec![T::ZERO; len];
-    prev[0] = T::ONE;
+    // Entry `j` of the distribution is stored at `pad + j`, below it zeros that stand in for
+    // the terms below 0, so that every step is one loop of the same shape.
+    let pad = k + l;
+    let mut prev = Vec::with_capacity(pad + len);
+    let mut next = Vec::with_capacity(pad + len);
+    prev.resize(pad, T::ZERO);
+    prev.push(T::ONE);
+    next.resize(pad, T::ZERO);
     let mut norm = DoubleDouble::ONE;
     for i in 1..=k {
-        // Distribution (i, l) has support 0..=i*l; entries above it stay zero.
-        let end = len.min(i.saturating_mul(l).saturating_add(1));
+        // Distribution (i, l) has support 0..=i*l: the buffers grow by zeros to that length
+        // and are never zeroed again, since each step overwrites all of it.
+        let end = pad + len.min(i.saturating_mul(l).saturating_add(1));
+        prev.resize(end, T::ZERO);
+        next.resize(end, T::ZERO);
         let factor = norm.times(DoubleDouble::ratio(i as f64, (l + i) as f64));
         let power = 2f64.powi(factor.hi.log2().round() as i32);
         norm = factor.scale(1.0 / power);
-        apply_factor(&prev[..end], &mut next[..end], i, l + i, power);
+        apply_factor(&prev, &mut next, pad, i, l + i, power);
         std::mem::swap(&mut prev, &mut next);
     }
-    (prev, norm)
+    ScaledPmf {
+        buffer: prev,
+        start: pad,
+        norm,
+    }
 }
 
 /// One factor of the product, `next = prev · scale (1 - q^shift) / (1 - q^lag)`:
-/// `next[j] = next[j - lag] + scale (prev[j] - prev[j - shift])`, terms below 0 being zero.
+/// `next[j] = next[j - lag] + scale (prev[j] - prev[j - shift])` for `j >= first`, where
+/// entries below `first >= shift > lag` are zeros that stand in for the terms below 0.
 ///
-/// Entries `lag` apart form independent chains, so the array is swept in blocks of at most
-/// `lag` entries that read only finished entries below them; each block is a branch-free loop
-/// over equal-length slices, which the compiler vectorizes. One sweep reads each entry of
-/// `prev` twice and writes `next` once.
-fn apply_factor<T: Real>(prev: &[T], next: &mut [T], lag: usize, shift: usize, scale: f64) {
-    let len = prev.len();
-    let mut start = 0;
-    while start < len {
-        let mut stop = (start + lag).min(len);
-        if start < shift && shift < stop {
-            stop = shift; // a block lies wholly below or wholly above `shift`
-        }
-        let (done, rest) = next.split_at_mut(start);
-        let out = &mut rest[..stop - start];
-        let current = &prev[start..stop];
-        if start < lag {
-            for (out, &c) in out.iter_mut().zip(current) {
-                *out = c.scale(scale);
-            }
-        } else if start < shift {
-            let below = &done[start - lag..stop - lag];
-            for ((out, &b), &c) in out.iter_mut().zip(below).zip(current) {
-                *out = b.add(c.scale(scale));
-            }
-        } else {
-            let below = &done[start - lag..stop - lag];
-            let lagged = &prev[start - shift..stop - shift];
-            for (((out, &b), &c), &g) in out.iter_mut().zip(below).zip(current).zip(lagged) {
-                *out = b.add(c.sub(g).scale(scale));
-            }
-        }
-        start = stop;
+/// With that padding every entry takes the same branch-free step, so one sweep covers the
+/// whole array, reading each entry of `prev` twice and writing `next` once. `next` is viewed
+/// as cells so that the entries read (`lag` below) and those written can be zipped: the
+/// compiler then sees plain slices walked in step and vectorizes the loop behind a run-time
+/// check that `lag` spans its vector width, keeping a scalar loop for the first few factors. Blocks of `lag` entries over disjoint slices, or fixed-size runs,
+/// cost per-block set-up or index checks that outweigh the arithmetic at these sizes.
+fn apply_factor<T: Real>(
+    prev: &[T],
+    next: &mut [T],
+    first: usize,
+    lag: usize,
+    shift: usize,
+    scale: f64,
+) {
+    let len = next.len();
+    let cells = Cell::from_mut(next).as_slice_of_cells();
+    let (out, below) = (&cells[first..], &cells[first - lag..len - lag]);
+    let (current, lagged) = (&prev[first..], &prev[first - shift..len - shift]);
+    for (((out, below), &current), &lagged) in out.iter().zip(below).zip(current).zip(lagged) {
+        out.set(below.get().add(current.sub(lagged).scale(scale)));
     }
 }
 
