@@ -229,8 +229,9 @@ fn scaled_pmf<T: Real>(m: u64, n: u64, limit: u64) -> ScaledPmf<T> {
 /// whole array, reading each entry of `prev` twice and writing `next` once. `next` is viewed
 /// as cells so that the entries read (`lag` below) and those written can be zipped: the
 /// compiler then sees plain slices walked in step and vectorizes the loop behind a run-time
-/// check that `lag` spans its vector width, keeping a scalar loop for the first few factors. Blocks of `lag` entries over disjoint slices, or fixed-size runs,
-/// cost per-block set-up or index checks that outweigh the arithmetic at these sizes.
+/// check that `lag` spans its vector width, keeping a scalar loop for the first few factors.
+/// Blocks of `lag` entries over disjoint slices, or fixed-size runs, cost per-block set-up or
+/// index checks that outweigh the arithmetic at these sizes.
 fn apply_factor<T: Real>(
     prev: &[T],
     next: &mut [T],
