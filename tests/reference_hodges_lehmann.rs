@@ -20,13 +20,11 @@
 //! Regenerate the data from the repository root (needs numpy and scipy, and R's `Rscript`
 //! for the cross-check; see the script's docstring): `python scripts/gen_reference.py`.
 
-use std::path::Path;
-
 use canary_judge::stats::{hodges_lehmann, HodgesLehmannOptions, Method, MethodUsed};
 use serde::Deserialize;
 
 mod reference_support;
-use reference_support::{assert_no_failures, describe_failure};
+use reference_support::{assert_no_failures, describe_failure, load, relative_error};
 
 const CORPUS: &str = "tests/data/hodges_lehmann_reference.json";
 const TOLERANCE: f64 = 1e-12;
@@ -63,25 +61,6 @@ struct Case {
     r_low: Option<f64>,
     #[serde(default)]
     r_high: Option<f64>,
-}
-
-fn load() -> Corpus {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("cannot parse {}: {e}", path.display()))
-}
-
-/// Relative error of `actual` against `expected`; infinite when either is not finite or the
-/// reference is zero and the value is not.
-fn relative_error(actual: f64, expected: f64) -> f64 {
-    if actual == expected {
-        0.0
-    } else if !actual.is_finite() || !expected.is_finite() || expected == 0.0 {
-        f64::INFINITY
-    } else {
-        ((actual - expected) / expected).abs()
-    }
 }
 
 /// Runs every case of `method` and returns (number of cases, one line per failing case).
@@ -137,7 +116,7 @@ fn failures(corpus: &Corpus, method: RefMethod) -> (usize, Vec<String>) {
 
 #[test]
 fn corpus_is_complete_and_consistent() {
-    let corpus = load();
+    let corpus = load::<Corpus>(CORPUS);
     assert!(
         corpus.cases.len() >= 40,
         "only {} cases in {CORPUS}",
@@ -189,13 +168,13 @@ fn corpus_is_complete_and_consistent() {
 
 #[test]
 fn exact_interval_matches_exact_counts_and_r() {
-    let corpus = load();
+    let corpus = load::<Corpus>(CORPUS);
     assert_no_failures("exact", CORPUS, failures(&corpus, RefMethod::Exact));
 }
 
 #[test]
 fn asymptotic_interval_matches_order_statistics() {
-    let corpus = load();
+    let corpus = load::<Corpus>(CORPUS);
     assert_no_failures(
         "asymptotic",
         CORPUS,

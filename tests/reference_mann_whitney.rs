@@ -19,13 +19,11 @@
 //! Regenerate the data from the repository root (needs numpy and scipy; see the script's
 //! docstring): `python scripts/gen_reference.py`.
 
-use std::path::Path;
-
 use canary_judge::stats::{mann_whitney_u, Alternative, MannWhitneyOptions, Method, MethodUsed};
 use serde::Deserialize;
 
 mod reference_support;
-use reference_support::{assert_no_failures, describe_failure};
+use reference_support::{assert_no_failures, describe_failure, load, relative_error};
 
 const CORPUS: &str = "tests/data/mann_whitney_reference.json";
 const ASYMPTOTIC_TOLERANCE: f64 = 1e-10;
@@ -77,25 +75,6 @@ struct Case {
     /// The p-value from exact integer counts (exact and exact conditional cases).
     #[serde(default)]
     pvalue_bigint: Option<f64>,
-}
-
-fn load() -> Corpus {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("cannot parse {}: {e}", path.display()))
-}
-
-/// Relative error of `actual` against `expected`; infinite when either is not finite or the
-/// reference is zero and the value is not.
-fn relative_error(actual: f64, expected: f64) -> f64 {
-    if actual == expected {
-        0.0
-    } else if !actual.is_finite() || !expected.is_finite() || expected == 0.0 {
-        f64::INFINITY
-    } else {
-        ((actual - expected) / expected).abs()
-    }
 }
 
 /// Runs every case of `method` and returns one line per failing case.
@@ -161,7 +140,7 @@ fn failures(corpus: &Corpus, method: RefMethod, tolerance: f64) -> (usize, Vec<S
 
 #[test]
 fn corpus_is_complete_and_consistent() {
-    let corpus = load();
+    let corpus = load::<Corpus>(CORPUS);
     assert!(
         corpus.cases.len() >= 200,
         "only {} cases in {CORPUS}",
@@ -220,7 +199,7 @@ fn corpus_is_complete_and_consistent() {
 
 #[test]
 fn asymptotic_matches_scipy() {
-    let corpus = load();
+    let corpus = load::<Corpus>(CORPUS);
     assert_no_failures(
         "asymptotic",
         CORPUS,
@@ -230,7 +209,7 @@ fn asymptotic_matches_scipy() {
 
 #[test]
 fn exact_matches_big_integer_counts() {
-    let corpus = load();
+    let corpus = load::<Corpus>(CORPUS);
     assert_no_failures(
         "exact",
         CORPUS,
@@ -240,7 +219,7 @@ fn exact_matches_big_integer_counts() {
 
 #[test]
 fn exact_conditional_matches_exact_enumeration() {
-    let corpus = load();
+    let corpus = load::<Corpus>(CORPUS);
     assert_no_failures(
         "exact conditional",
         CORPUS,
