@@ -368,11 +368,13 @@ impl EventCountTest {
         if counts.baseline == 0 {
             return f64::INFINITY;
         }
-        let (mut low, mut high) = (-1.0, 1.0);
-        while self.log_likelihood(low).1 <= 0.0 {
+        // Widen until the slope changes sign; stop at infinity, where rounding can leave the
+        // slope at zero for extreme counts.
+        let (mut low, mut high) = (-1.0f64, 1.0f64);
+        while low.is_finite() && self.log_likelihood(low).1 <= 0.0 {
             low *= 2.0;
         }
-        while self.log_likelihood(high).1 >= 0.0 {
+        while high.is_finite() && self.log_likelihood(high).1 >= 0.0 {
             high *= 2.0;
         }
         bisect(low, high, |u| self.log_likelihood(u).1 > 0.0)
@@ -440,6 +442,9 @@ impl SequentialTest for EventCountTest {
             self.stages().map(Stage::log_marginal).sum::<f64>() - (1.0 / self.options.alpha).ln();
         let inside = |u: f64| self.log_likelihood(u).0 > level;
         let best = self.best_log_ratio();
+        if best.is_nan() {
+            return None; // counts so extreme that the likelihood is not representable
+        }
         let best_value = if best.is_finite() {
             self.log_likelihood(best).0
         } else {
@@ -487,11 +492,12 @@ impl SequentialTest for EventCountTest {
 }
 
 /// The point between `inside` (where `keep(inside)` holds) and `outside` where `keep` turns
-/// false, to full double precision.
+/// false, to full double precision; a non-finite midpoint (an infinite or NaN end) ends the
+/// search there.
 fn bisect(mut inside: f64, mut outside: f64, keep: impl Fn(f64) -> bool) -> f64 {
     loop {
         let mid = 0.5 * (inside + outside);
-        if mid == inside || mid == outside {
+        if mid == inside || mid == outside || !mid.is_finite() {
             return mid;
         }
         if keep(mid) {
