@@ -92,6 +92,26 @@ pub enum Error {
         /// Why it cannot work and what is allowed.
         reason: String,
     },
+    /// A configuration or input document could not be read: bad syntax, an unknown field, a
+    /// missing field, a value of the wrong type or out of range.
+    #[error("{what}: `{field}`: {message}")]
+    Parse {
+        /// What was being read (for example `judge configuration (TOML)`).
+        what: &'static str,
+        /// Where in the document, as a path (for example `metrics[2].tolerance`); `.` for the
+        /// whole document.
+        field: String,
+        /// What was wrong and what is allowed.
+        message: String,
+    },
+    /// Observations name a metric that the configuration does not define.
+    #[error("observations name metric `{name}`, which the configuration does not define (defined: {defined})")]
+    UnknownMetric {
+        /// The name given.
+        name: String,
+        /// The names the configuration defines.
+        defined: String,
+    },
 }
 
 /// Shorthand for `Result<T, canary_judge::Error>`.

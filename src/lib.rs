@@ -55,10 +55,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod config;
 pub mod error;
+pub mod judge;
+pub mod policy;
 pub mod rules;
 pub mod sample;
 pub mod slo;
+pub mod span;
 pub mod stats;
 
 pub use error::{Error, Result};

@@ -413,6 +413,18 @@ impl QuantileTest {
         self.arm(arm).len() as u64
     }
 
+    /// The empirical `p`-quantile of one arm (the `ceil(p n)`-th smallest value, the
+    /// inverse of the empirical distribution); `None` before the arm has data or for `p`
+    /// outside [0, 1].
+    pub fn empirical_quantile(&self, arm: Arm, p: f64) -> Option<f64> {
+        if !(0.0..=1.0).contains(&p) {
+            return None;
+        }
+        let n = self.arm(arm).len();
+        let k = ((p * n as f64).ceil() as usize).clamp(1, n.max(1));
+        self.arm(arm).kth(k)
+    }
+
     /// Adds one tick's observations of both arms (either may be empty), then looks once.
     /// NaN anywhere rejects the whole batch and leaves the test unchanged.
     pub fn update_batch(&mut self, baseline: &[f64], canary: &[f64]) -> Result<SequentialDecision> {
