@@ -89,6 +89,16 @@ impl GateState {
     pub fn is_rolled_back(&self) -> bool {
         self.status == Status::RolledBack
     }
+
+    /// The state as JSON, floats written so that they read back bit for bit.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a state written by [`GateState::to_json`].
+    pub fn from_json(text: &str) -> Result<GateState> {
+        crate::config::from_json("gate state (JSON)", text)
+    }
 }
 
 /// What a tick decided, and why.
@@ -212,7 +222,7 @@ impl Gate {
         }
         let action = if let Some((rule, count)) = tripped {
             state.status = Status::RolledBack;
-            reasons.push(format!("rollback rule {rule:?} tripped (count {count})"));
+            reasons.push(format!("rollback rule tripped: {rule} (count {count})"));
             Action::Rollback
         } else if verdict.decision == Decision::Promote {
             state.consecutive_passes += 1;

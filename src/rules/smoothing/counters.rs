@@ -112,6 +112,23 @@ impl CounterRule {
     }
 }
 
+impl std::fmt::Display for CounterRule {
+    /// The rule in the words of the tool it comes from, for example `failureLimit 3`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use CounterRule::*;
+        match self {
+            FailureLimit { limit } => {
+                write!(f, "failureLimit {limit} (fails on failure {})", limit + 1)
+            }
+            InconclusiveLimit { limit } => write!(f, "inconclusiveLimit {limit}"),
+            ConsecutiveErrorLimit { limit } => write!(f, "consecutiveErrorLimit {limit}"),
+            ConsecutiveSuccessLimit { limit } => write!(f, "consecutiveSuccessLimit {limit}"),
+            ConsecutiveFailures { count } => write!(f, "{count} consecutive failures"),
+            FailedChecksThreshold { threshold } => write!(f, "failed-checks threshold {threshold}"),
+        }
+    }
+}
+
 /// A counter over ticks that trips once its [`CounterRule`] says so, and then stays tripped
 /// (the analysis is over, as in Argo and Flagger).
 ///
