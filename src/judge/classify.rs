@@ -38,8 +38,11 @@ pub(crate) struct Finding {
     pub canary: GroupSummary,
     pub baseline: GroupSummary,
     pub shortfall: Option<Shortfall>,
-    /// Why, for results without a test (no data, not enough data, errors).
+    /// Why, for results without a test (no data, not enough data, errors), or a remark.
     pub note: Option<String>,
+    /// Whether a regression of a critical metric vetoes (Kayenta's critical effect gate can
+    /// make it an ordinary regression).
+    pub vetoes: bool,
 }
 
 impl Finding {
@@ -58,6 +61,7 @@ impl Finding {
             baseline: GroupSummary::default(),
             shortfall: None,
             note: Some(note.into()),
+            vetoes: true,
         }
     }
 
@@ -634,7 +638,7 @@ fn finish(config: &MetricConfig, finding: Finding) -> MetricResult {
         group: config.group.clone(),
         outcome: finding.outcome,
         change: finding.change,
-        critical: config.critical,
+        critical: config.critical && finding.vetoes,
         muted: config.muted,
         weight: config.weight,
         test: test_name(&config.test()).into(),

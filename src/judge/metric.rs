@@ -66,10 +66,15 @@ pub enum TestConfig {
     Threshold(ThresholdRule),
 }
 
-/// Kayenta's per-metric effect gates (`effectSize` in a Kayenta canary config).
+/// Kayenta's per-metric rule: its interval settings (hard-coded in Kayenta at 0.98 and 0.25)
+/// and effect gates (`effectSize` in a Kayenta canary config).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct KayentaRule {
+    /// Confidence of the interval; default 0.98.
+    pub confidence: f64,
+    /// The interval's near end must clear this share of the estimate's size; default 0.25.
+    pub tolerance: f64,
     /// A `High` needs `mean(canary) / mean(baseline) >= allowed_increase`; default 1.0.
     pub allowed_increase: f64,
     /// A `Low` needs the mean ratio `<= allowed_decrease`; default 1.0.
@@ -83,6 +88,8 @@ pub struct KayentaRule {
 impl Default for KayentaRule {
     fn default() -> Self {
         KayentaRule {
+            confidence: 0.98,
+            tolerance: 0.25,
             allowed_increase: 1.0,
             allowed_decrease: 1.0,
             critical_increase: 1.0,
@@ -312,11 +319,22 @@ impl MetricConfig {
                 rule.critical_increase,
                 rule.critical_decrease,
             ];
-            if gates.iter().any(|g| !(g.is_finite() && *g >= 0.0)) {
+            if !(rule.confidence > 0.0 && rule.confidence < 1.0) {
+                return fail(
+                    "test.kayenta.confidence",
+                    rule.confidence.to_string(),
+                    "must be in (0, 1)".into(),
+                );
+            }
+            if gates
+                .iter()
+                .chain([&rule.tolerance])
+                .any(|g| !(g.is_finite() && *g >= 0.0))
+            {
                 return fail(
                     "test.kayenta",
                     format!("{rule:?}"),
-                    "effect gates must be finite and >= 0".into(),
+                    "the tolerance and effect gates must be finite and >= 0".into(),
                 );
             }
         }

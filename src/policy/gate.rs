@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::judge::{
     Decision, Judge, JudgeConfig, JudgeState, Observations, Outcome, TestConfig, Verdict,
 };
-use crate::rules::smoothing::{Counter, CounterRule, Signal, Smoother, Tick};
+use crate::rules::smoothing::{Counter, CounterRule, NoDataPolicy, Signal, Smoother, Tick};
 
 /// Everything a gate needs: the plan, the rollback rules and the judge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,6 +20,10 @@ pub struct GateConfig {
     /// `consecutive_failures` against flaky metrics.
     #[serde(default = "default_rollback")]
     pub rollback: Vec<CounterRule>,
+    /// What a tick whose metrics all lack data counts as for the rollback rules: skipped
+    /// (default; a quiet canary is not a bad one) or a failure (Flagger's "no values found").
+    #[serde(default)]
+    pub no_data: NoDataPolicy,
     /// The judge run at every tick.
     pub judge: JudgeConfig,
 }

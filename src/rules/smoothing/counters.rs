@@ -118,7 +118,11 @@ impl std::fmt::Display for CounterRule {
         use CounterRule::*;
         match self {
             FailureLimit { limit } => {
-                write!(f, "failureLimit {limit} (fails on failure {})", limit + 1)
+                write!(
+                    f,
+                    "failureLimit {limit} (fails on failure {})",
+                    limit.saturating_add(1)
+                )
             }
             InconclusiveLimit { limit } => write!(f, "inconclusiveLimit {limit}"),
             ConsecutiveErrorLimit { limit } => write!(f, "consecutiveErrorLimit {limit}"),
