@@ -12,14 +12,17 @@ use super::classify::Finding;
 use super::metric::{Change, Direction, KayentaRule, MetricConfig, Outliers};
 use super::outcome::{Effect, EffectMeasure, Outcome};
 use crate::error::Result;
-use crate::stats::{location_shift_root, LocationRootOptions};
+use crate::stats::{location_shift_root, remove_iqr_outliers, IqrFenceOptions, LocationRootOptions};
 
 /// Drops values outside Kayenta's widened IQR fences, when outlier removal is configured.
 pub(crate) fn remove_outliers(outliers: Option<Outliers>, values: Vec<f64>) -> Result<Vec<f64>> {
     match outliers {
         None => Ok(values),
         Some(Outliers::Iqr(_)) if values.is_empty() => Ok(values),
-        Some(Outliers::Iqr(factor)) => crate::stats::remove_iqr_outliers(&values, factor),
+        Some(Outliers::Iqr(factor)) => {
+            let options = IqrFenceOptions::default().factor(factor);
+            Ok(remove_iqr_outliers(&values, &options)?.kept)
+        }
     }
 }
 
