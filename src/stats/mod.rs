@@ -15,6 +15,7 @@ mod anytime;
 mod effect;
 mod exact;
 mod hodges_lehmann;
+mod location_root;
 mod mann_whitney;
 mod mixture_boundary;
 mod msprt;
@@ -38,6 +39,7 @@ use serde::{Deserialize, Serialize};
 pub use anytime::{EventCountOptions, EventCountTest, EventCounts};
 pub use effect::{effect_sizes, EffectSizes};
 pub use hodges_lehmann::{hodges_lehmann, HodgesLehmann, HodgesLehmannOptions};
+pub use location_root::{location_shift_root, LocationRoot, LocationRootOptions};
 pub use mann_whitney::{
     mann_whitney_u, mann_whitney_u_grouped, MannWhitneyOptions, MannWhitneyResult, TieSummary,
 };
