@@ -143,7 +143,7 @@ pub fn location_shift_root(
     let x = SortedSample::new("x", x, options.nan_policy, FINITE)?;
     let y = SortedSample::new("y", y, options.nan_policy, FINITE)?;
     let shift = ShiftStatistic::new(&x, &y)?;
-    let z = -Normal::standard().inverse_cdf((1.0 - confidence) / 2.0);
+    let z = upper_quantile(confidence);
     let correct = options.continuity_correction;
     Ok(LocationRoot {
         estimate: shift.root(0.0, false),
@@ -154,6 +154,22 @@ pub fn location_shift_root(
         n_x: x.len() as u64,
         n_y: y.len() as u64,
     })
+}
+
+/// The standard normal `(1 + confidence) / 2` quantile, as R's `qnorm(alpha / 2, lower.tail =
+/// FALSE)`.
+///
+/// Below a confidence of about 1e-16, `1 - confidence` rounds to 1 and R's quantile is 0, which
+/// with the continuity correction gives an "interval" beside the estimate; the first-order
+/// expansion `confidence sqrt(pi / 2)` keeps the quantile positive, and the interval around
+/// the estimate.
+fn upper_quantile(confidence: f64) -> f64 {
+    let z = -Normal::standard().inverse_cdf((1.0 - confidence) / 2.0);
+    if z > 0.0 {
+        z
+    } else {
+        confidence * std::f64::consts::FRAC_PI_2.sqrt()
+    }
 }
 
 /// `W(d)` where R evaluates it: at both ends of the search range, and between consecutive
@@ -367,6 +383,22 @@ mod tests {
             location_shift_root(&[], &ok, &options),
             Err(Error::EmptySample { sample: "x", .. })
         ));
+    }
+
+    #[test]
+    fn a_vanishing_confidence_still_gives_an_interval_around_the_estimate() {
+        // 21 differences: with z = 0 the corrected statistic is zero from the 10th to the 12th
+        // largest difference, the uncorrected one only at the median.
+        let x = [-9.0, -9.0, -9.0, -9.0, -7.5, 9.0, 9.0];
+        let y = [-9.0, 0.0, 9.0];
+        for confidence in [1e-300, 1e-20, 1e-12] {
+            let r = run(&x, &y, confidence);
+            assert!(upper_quantile(confidence) > 0.0);
+            assert!(
+                r.low <= r.estimate && r.estimate <= r.high,
+                "{confidence}: {r:?}"
+            );
+        }
     }
 
     #[test]
