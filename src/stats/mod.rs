@@ -21,6 +21,7 @@ mod mixture_boundary;
 mod msprt;
 mod normal;
 mod order_statistics;
+mod outliers;
 mod pairwise;
 mod permutation;
 mod quantile_cs;
@@ -48,7 +49,11 @@ pub use mixture_boundary::{
     UniformBoundary,
 };
 pub use msprt::{ArmSummary, MeanDifferenceMsprt, MeanObservation, MsprtOptions, Variance};
+pub use outliers::{
+    iqr_fences, remove_iqr_outliers, FenceRule, IqrFenceOptions, IqrFences, OutlierRemoval,
+};
 pub use quantile_cs::{Arm, CatchAll, Latency, QuantileBand, QuantileTest, QuantileTestOptions};
+pub(crate) use rank::linear_quantile;
 pub use sequential::{Interval, SequentialDecision, SequentialTest};
 pub use sprt::{BernoulliSprt, Increment, NormalSprt, PoissonSprt, Sprt, SprtModel, SprtOptions};
 pub use sprt_exact::{ExactOcOptions, ExactOperatingPoint};
