@@ -4,6 +4,7 @@
 
 use canary_judge::stats::{
     hodges_lehmann, location_shift_root, HodgesLehmannOptions, LocationRoot, LocationRootOptions,
+    Method,
 };
 use canary_judge::{Error, NanPolicy};
 use proptest::prelude::*;
@@ -146,6 +147,29 @@ proptest! {
             (swapped.low, swapped.estimate, swapped.high),
             (-r.high, -r.estimate, -r.low)
         );
+    }
+
+    /// Without repeated values within a sample, the variance between differences is the
+    /// untied one, and the corrected crossing ranks are Hollander and Wolfe's
+    /// `floor(mn/2 - z sd + 1/2)`: R's interval is then `hodges_lehmann`'s asymptotic one.
+    #[test]
+    fn without_ties_within_samples_the_corrected_interval_is_hollander_wolfe(
+        x in spread_sample(),
+        y in spread_sample(),
+        confidence in 0.5f64..0.999,
+    ) {
+        let distinct = |v: &[f64]| {
+            let mut s = v.to_vec();
+            s.sort_by(f64::total_cmp);
+            s.windows(2).all(|w| w[0] < w[1])
+        };
+        prop_assume!(distinct(&x) && distinct(&y) && x.len() * y.len() > 1);
+        let r = location_shift_root(&x, &y, &options(confidence, true)).unwrap();
+        let hw = HodgesLehmannOptions::default()
+            .method(Method::Asymptotic)
+            .confidence(confidence);
+        let h = hodges_lehmann(&x, &y, &hw).unwrap();
+        prop_assert_eq!((r.low, r.estimate, r.high), (h.low, h.estimate, h.high));
     }
 
     #[test]

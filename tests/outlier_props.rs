@@ -5,8 +5,7 @@ use canary_judge::stats::{iqr_fences, remove_iqr_outliers, FenceRule, IqrFenceOp
 use canary_judge::NanPolicy;
 use proptest::prelude::*;
 
-/// Values at a resolution of 1/64, or small
-/// integers (heavy ties).
+/// Values at a resolution of 1/64, or small integers (heavy ties).
 fn sample() -> impl Strategy<Value = Vec<f64>> {
     let value = prop_oneof![
         (-64_000i32..64_000).prop_map(|v| f64::from(v) / 64.0),

@@ -107,9 +107,10 @@ pub struct LocationRoot {
 ///
 /// Unlike [`hodges_lehmann`](super::hodges_lehmann)'s asymptotic interval, whose variance
 /// ignores ties, this one uses the tie-corrected variance and the continuity correction, so
-/// its ends are the order statistics R converges to. It costs two sorts, two merges and up to
-/// five selections among the differences (about 0.2 s at 100,000 x 100,000), in O(m + n)
-/// memory.
+/// its ends are the order statistics R converges to (the same as Hollander and Wolfe's when
+/// no value repeats within a sample). It costs two sorts, two merges and up to five
+/// selections among the differences (about 0.14 s at 100,000 x 100,000, where sorting takes
+/// 12 ms), in O(m + n) memory.
 ///
 /// # Errors
 /// Empty samples, NaN under [`NanPolicy::Reject`], infinite values, a confidence level

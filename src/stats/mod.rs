@@ -1,9 +1,11 @@
 //! Statistical tests comparing a canary sample with a baseline sample.
 //!
 //! Fixed-sample tests: rank tests ([`mann_whitney_u`], [`mann_whitney_u_grouped`]), the
-//! Hodges-Lehmann shift with its confidence interval ([`hodges_lehmann`]), effect sizes
-//! ([`effect_sizes`]) and power and sample size ([`mann_whitney_sample_size`],
-//! [`two_proportions_sample_size`]).
+//! Hodges-Lehmann shift with its confidence interval ([`hodges_lehmann`]), R's and Kayenta's
+//! asymptotic shift and interval ([`location_shift_root`]), effect sizes ([`effect_sizes`])
+//! and power and sample size ([`mann_whitney_sample_size`], [`two_proportions_sample_size`]).
+//! Kayenta's outlier removal ([`remove_iqr_outliers`], [`iqr_fences`]) prepares a series for
+//! them.
 //!
 //! Sequential tests, valid at every look ([`SequentialTest`]): Wald's SPRT ([`BernoulliSprt`],
 //! [`PoissonSprt`], [`NormalSprt`], [`TwoSampleSprt`] for canary against baseline error counts),
