@@ -1,13 +1,19 @@
-//! Speed of the Hodges-Lehmann shift and interval against the floor: sorting both samples.
+//! Speed of the Hodges-Lehmann shift and interval, and of R's asymptotic location shift and
+//! interval, against the floor: sorting both samples.
 //!
-//! The interval is asymptotic here, so that the figures time the selection of the estimate
-//! and of both interval ends (three selections), not the exact null distribution.
+//! The Hodges-Lehmann interval is asymptotic here, so that the figures time the selection of
+//! the estimate and of both interval ends (three selections), not the exact null
+//! distribution. R's interval adds two merges at the ends of the range of differences and a
+//! fourth selection for the estimate of an even number of differences.
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 use std::hint::black_box;
 
-use canary_judge::stats::{effect_sizes, hodges_lehmann, HodgesLehmannOptions, Method};
+use canary_judge::stats::{
+    effect_sizes, hodges_lehmann, location_shift_root, HodgesLehmannOptions, LocationRootOptions,
+    Method,
+};
 use canary_judge::NanPolicy;
 
 /// Exponential latencies (mean `scale` ms), without ties in practice.
@@ -35,6 +41,10 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("estimate_and_interval", n), &n, |b, _| {
             b.iter(|| hodges_lehmann(black_box(&canary), black_box(&baseline), &options))
+        });
+        let root_options = LocationRootOptions::default().confidence(0.98);
+        group.bench_with_input(BenchmarkId::new("location_shift_root", n), &n, |b, _| {
+            b.iter(|| location_shift_root(black_box(&canary), black_box(&baseline), &root_options))
         });
         group.bench_with_input(BenchmarkId::new("effect_sizes", n), &n, |b, _| {
             b.iter(|| effect_sizes(black_box(&canary), black_box(&baseline), NanPolicy::Reject))

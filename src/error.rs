@@ -81,6 +81,15 @@ pub enum Error {
         /// Why it cannot run, with the numbers.
         reason: String,
     },
+    /// Every observation has the same value where the statistic is evaluated, so its
+    /// standard deviation is zero and it is undefined.
+    #[error("cannot compute the {what} when all observations are tied: {reason}")]
+    AllObservationsTied {
+        /// What could not be computed.
+        what: &'static str,
+        /// Why the data leave nothing to rank, and what to do instead.
+        reason: &'static str,
+    },
     /// A configuration value that is allowed on its own cannot work with the rest of the
     /// configuration (for example an alert tier that can never fire under its SLO).
     #[error("configuration field `{field}` = {value} is unusable: {reason}")]

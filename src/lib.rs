@@ -12,6 +12,8 @@
 //! | two samples (latencies, per-interval values) | [`stats::mann_whitney_u`] | U, p-value, z, ties, the method used |
 //! | two histograms over the same buckets | [`stats::mann_whitney_u_grouped`] | the same test from bucket counts, in O(buckets) |
 //! | two samples | [`stats::hodges_lehmann`] | the location shift with an exact or asymptotic confidence interval |
+//! | two samples, for parity with R or Kayenta | [`stats::location_shift_root`] | R's asymptotic `wilcox.test` shift and interval, Kayenta's, with exact roots |
+//! | one series with spikes | [`stats::remove_iqr_outliers`], [`stats::iqr_fences`] | Kayenta's IQR outlier removal: the values kept, how many went, the fences |
 //! | two samples | [`stats::effect_sizes`] | probability of superiority, rank-biserial, ratios, relative shift |
 //! | error counts per tick, canary and baseline | [`stats::TwoSampleSprt`], [`stats::EventCountTest`] | a decision valid at every look, always-valid p-value, rate-ratio confidence sequence |
 //! | latencies arriving per tick | [`stats::QuantileTest`] | anytime-valid p50/p90/p99 and all-quantile bands |

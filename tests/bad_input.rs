@@ -1,8 +1,9 @@
 //! Every kind of bad input gets its typed error, and no input at all makes a function panic.
 
 use canary_judge::stats::{
-    effect_sizes, hodges_lehmann, mann_whitney_u, mann_whitney_u_grouped, HodgesLehmannOptions,
-    MannWhitneyOptions, Method,
+    effect_sizes, hodges_lehmann, iqr_fences, location_shift_root, mann_whitney_u,
+    mann_whitney_u_grouped, remove_iqr_outliers, FenceRule, HodgesLehmannOptions, IqrFenceOptions,
+    LocationRootOptions, MannWhitneyOptions, Method,
 };
 use canary_judge::{Error, NanPolicy};
 use proptest::prelude::*;
@@ -157,5 +158,19 @@ proptest! {
             let _ = mann_whitney_u_grouped(&xc, &yc, &o);
         }
         let _ = effect_sizes(&x, &y, nan_policy);
+        let root = LocationRootOptions::default().confidence(confidence).nan_policy(nan_policy);
+        if let Ok(r) = location_shift_root(&x, &y, &root) {
+            prop_assert!(r.low <= r.estimate && r.estimate <= r.high);
+        }
+        for rule in [FenceRule::Widened, FenceRule::Tukey] {
+            let fences = IqrFenceOptions::default()
+                .factor(confidence)
+                .rule(rule)
+                .nan_policy(nan_policy);
+            if let Ok(f) = iqr_fences(&x, &fences) {
+                prop_assert!(f.lower <= f.q1 && f.q1 <= f.q3 && f.q3 <= f.upper, "{:?}", f);
+            }
+            let _ = remove_iqr_outliers(&x, &fences);
+        }
     }
 }

@@ -336,8 +336,7 @@ impl ExactPlan {
 /// The continuity correction moves U half a unit toward the mean. Tail probabilities come from
 /// the survival function, so a p-value of 1e-200 is computed as such, not as `1 - 1`.
 fn asymptotic(summary: &RankSummary, options: &MannWhitneyOptions) -> (f64, f64) {
-    let n = (summary.n_x + summary.n_y) as f64;
-    let variance = summary.pairs() / 12.0 * ((n + 1.0) - summary.tie_term / (n * (n - 1.0)));
+    let variance = null_variance(summary.n_x, summary.n_y, summary.tie_term);
     if variance <= 0.0 {
         // Every observation has the same value: the data carry no evidence either way.
         return (1.0, 0.0);
@@ -348,7 +347,7 @@ fn asymptotic(summary: &RankSummary, options: &MannWhitneyOptions) -> (f64, f64)
         match options.alternative {
             Alternative::Greater => 0.5,
             Alternative::Less => -0.5,
-            Alternative::TwoSided => 0.5 * deviation.signum() * f64::from(deviation != 0.0),
+            Alternative::TwoSided => two_sided_correction(deviation),
         }
     } else {
         0.0
@@ -360,4 +359,18 @@ fn asymptotic(summary: &RankSummary, options: &MannWhitneyOptions) -> (f64, f64)
         Alternative::TwoSided => (2.0 * normal_sf(z.abs())).min(1.0),
     };
     (pvalue, z)
+}
+
+/// The variance of U under the null hypothesis with the tie term `tie_term` (Lehmann 1975,
+/// eq. 1.64), with the operations in R's order so that both give the same double; zero when
+/// every observation has the same value.
+pub(crate) fn null_variance(n_x: u64, n_y: u64, tie_term: f64) -> f64 {
+    let n = (n_x + n_y) as f64;
+    n_x as f64 * n_y as f64 / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0)))
+}
+
+/// The two-sided continuity correction: half a unit toward the mean, none at the mean (R's
+/// `sign(z) * 0.5`; Rust's `signum` of zero is one, hence the explicit test).
+pub(crate) fn two_sided_correction(deviation: f64) -> f64 {
+    0.5 * deviation.signum() * f64::from(deviation != 0.0)
 }

@@ -1,9 +1,11 @@
 //! Statistical tests comparing a canary sample with a baseline sample.
 //!
 //! Fixed-sample tests: rank tests ([`mann_whitney_u`], [`mann_whitney_u_grouped`]), the
-//! Hodges-Lehmann shift with its confidence interval ([`hodges_lehmann`]), effect sizes
-//! ([`effect_sizes`]) and power and sample size ([`mann_whitney_sample_size`],
-//! [`two_proportions_sample_size`]).
+//! Hodges-Lehmann shift with its confidence interval ([`hodges_lehmann`]), R's and Kayenta's
+//! asymptotic shift and interval ([`location_shift_root`]), effect sizes ([`effect_sizes`])
+//! and power and sample size ([`mann_whitney_sample_size`], [`two_proportions_sample_size`]).
+//! Kayenta's outlier removal ([`remove_iqr_outliers`], [`iqr_fences`]) prepares a series for
+//! them.
 //!
 //! Sequential tests, valid at every look ([`SequentialTest`]): Wald's SPRT ([`BernoulliSprt`],
 //! [`PoissonSprt`], [`NormalSprt`], [`TwoSampleSprt`] for canary against baseline error counts),
@@ -15,11 +17,13 @@ mod anytime;
 mod effect;
 mod exact;
 mod hodges_lehmann;
+mod location_root;
 mod mann_whitney;
 mod mixture_boundary;
 mod msprt;
 mod normal;
 mod order_statistics;
+mod outliers;
 mod pairwise;
 mod permutation;
 mod quantile_cs;
@@ -38,6 +42,7 @@ use serde::{Deserialize, Serialize};
 pub use anytime::{EventCountOptions, EventCountTest, EventCounts};
 pub use effect::{effect_sizes, EffectSizes};
 pub use hodges_lehmann::{hodges_lehmann, HodgesLehmann, HodgesLehmannOptions};
+pub use location_root::{location_shift_root, LocationRoot, LocationRootOptions};
 pub use mann_whitney::{
     mann_whitney_u, mann_whitney_u_grouped, MannWhitneyOptions, MannWhitneyResult, TieSummary,
 };
@@ -46,7 +51,11 @@ pub use mixture_boundary::{
     UniformBoundary,
 };
 pub use msprt::{ArmSummary, MeanDifferenceMsprt, MeanObservation, MsprtOptions, Variance};
+pub use outliers::{
+    iqr_fences, remove_iqr_outliers, FenceRule, IqrFenceOptions, IqrFences, OutlierRemoval,
+};
 pub use quantile_cs::{Arm, CatchAll, Latency, QuantileBand, QuantileTest, QuantileTestOptions};
+pub(crate) use rank::linear_quantile;
 pub use sequential::{Interval, SequentialDecision, SequentialTest};
 pub use sprt::{BernoulliSprt, Increment, NormalSprt, PoissonSprt, Sprt, SprtModel, SprtOptions};
 pub use sprt_exact::{ExactOcOptions, ExactOperatingPoint};

@@ -277,7 +277,7 @@ fn cut_rows(
 }
 
 /// The mean of `a <= b`, without overflow when both are huge.
-fn midpoint(a: f64, b: f64) -> f64 {
+pub(crate) fn midpoint(a: f64, b: f64) -> f64 {
     let sum = a + b;
     if sum.is_finite() {
         sum / 2.0

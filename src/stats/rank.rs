@@ -73,6 +73,11 @@ impl SortedSample {
         self.0.len()
     }
 
+    /// The `q` quantile, `q` in [0, 1] (see [`linear_quantile`]).
+    pub(crate) fn quantile(&self, q: f64) -> f64 {
+        linear_quantile(&self.0, q)
+    }
+
     /// The median (mean of the two middle values for an even count).
     pub(crate) fn median(&self) -> f64 {
         let v = &self.0;
@@ -82,6 +87,27 @@ impl SortedSample {
         } else {
             v[mid - 1] / 2.0 + v[mid] / 2.0
         }
+    }
+}
+
+/// The `q` quantile of values sorted ascending (not empty), interpolated linearly between
+/// order statistics: Hyndman & Fan's type 7, the default of R, numpy and Kayenta.
+///
+/// The interpolation is numpy's, which works from the nearer order statistic (so it is exact
+/// at both ends and matches `numpy.percentile` to the last bit); if the two values are so far
+/// apart that their difference overflows, it weights them separately instead.
+pub(crate) fn linear_quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = (h.floor() as usize).min(sorted.len() - 1);
+    let (a, b) = (sorted[lo], sorted[(lo + 1).min(sorted.len() - 1)]);
+    let t = h - lo as f64;
+    let difference = b - a;
+    if !difference.is_finite() {
+        a * (1.0 - t) + b * t
+    } else if t >= 0.5 {
+        b - difference * (1.0 - t)
+    } else {
+        a + difference * t
     }
 }
 
@@ -323,6 +349,19 @@ mod tests {
         .unwrap();
         assert_eq!(s.values(), &[-1.0, 2.0, 3.0, 10.0]);
         assert_eq!((s.len(), s.median()), (4, 2.5));
+    }
+
+    #[test]
+    fn linear_quantiles_interpolate_from_the_nearer_order_statistic() {
+        let sorted = [1.0, 3.0, 4.0, 20.0];
+        // numpy.percentile([1, 3, 4, 20], [0, 25, 90, 100]) = 1, 2.5, 15.2, 20.
+        assert_eq!(linear_quantile(&sorted, 0.0), 1.0);
+        assert_eq!(linear_quantile(&sorted, 0.25), 2.5);
+        assert!((linear_quantile(&sorted, 0.9) - 15.2).abs() < 1e-12);
+        assert_eq!(linear_quantile(&sorted, 1.0), 20.0);
+        assert_eq!(linear_quantile(&[7.0], 0.3), 7.0);
+        // A difference that overflows still interpolates between the two values.
+        assert_eq!(linear_quantile(&[-f64::MAX, f64::MAX], 0.5), 0.0);
     }
 
     #[test]

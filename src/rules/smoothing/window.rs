@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{finite, Smoother};
 use crate::error::{Error, Result};
+use crate::stats::linear_quantile;
 
 /// The statistic a [`RollingWindow`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -40,10 +41,7 @@ impl WindowStatistic {
         };
         let mut sorted: Vec<f64> = values.iter().copied().collect();
         sorted.sort_unstable_by(f64::total_cmp);
-        let h = (sorted.len() - 1) as f64 * q;
-        let lo = h.floor() as usize;
-        let hi = (lo + 1).min(sorted.len() - 1);
-        sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+        linear_quantile(&sorted, q)
     }
 }
 
