@@ -12,7 +12,9 @@ use super::classify::Finding;
 use super::metric::{Change, Direction, KayentaRule, MetricConfig, Outliers};
 use super::outcome::{Effect, EffectMeasure, Outcome};
 use crate::error::Result;
-use crate::stats::{location_shift_root, remove_iqr_outliers, IqrFenceOptions, LocationRootOptions};
+use crate::stats::{
+    location_shift_root, remove_iqr_outliers, IqrFenceOptions, LocationRootOptions,
+};
 
 /// Drops values outside Kayenta's widened IQR fences, when outlier removal is configured.
 pub(crate) fn remove_outliers(outliers: Option<Outliers>, values: Vec<f64>) -> Result<Vec<f64>> {

@@ -8,6 +8,7 @@ use crate::judge::{
     Decision, Judge, JudgeConfig, JudgeState, Observations, Outcome, TestConfig, Verdict,
 };
 use crate::rules::smoothing::{Counter, CounterRule, NoDataPolicy, Signal, Smoother, Tick};
+use crate::span::Span;
 
 /// Everything a gate needs: the plan, the rollback rules and the judge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -165,7 +166,7 @@ impl Gate {
                 .config
                 .rollback
                 .iter()
-                .map(|&rule| Counter::new(rule))
+                .map(|&rule| Counter::new(rule).no_data(self.config.no_data))
                 .collect(),
             judge: self.judge.new_state().unwrap_or_default(),
         }
@@ -266,8 +267,10 @@ impl Gate {
         let soaked = now - started;
         if soaked < stage.min_soak.as_secs() {
             reasons.push(format!(
-                "passing; soaking at {}%: {}s of {}",
-                stage.weight, soaked, stage.min_soak
+                "passing; soaking at {}%: {} of {}",
+                stage.weight,
+                Span::from_secs(soaked),
+                stage.min_soak
             ));
             return Action::Continue;
         }
