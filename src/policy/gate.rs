@@ -118,7 +118,19 @@ pub struct Gate {
 impl Gate {
     /// A gate for `config`, or the first problem with it.
     pub fn new(config: GateConfig) -> Result<Gate> {
-        let judge = Judge::new(config.judge.clone())?;
+        // The judge names its fields from its own root; in a gate they sit under `judge`.
+        let judge = Judge::new(config.judge.clone()).map_err(|e| match e {
+            Error::InvalidConfig {
+                field,
+                value,
+                reason,
+            } => Error::InvalidConfig {
+                field: format!("judge.{field}"),
+                value,
+                reason,
+            },
+            other => other,
+        })?;
         validate(&config)?;
         Ok(Gate { config, judge })
     }
