@@ -37,16 +37,18 @@ fn a_significant_but_harmless_shift_passes_with_a_relative_tolerance() {
     let verdict = verdict_of(&strict, samples(baseline.clone(), canary.clone()));
     let m = &verdict.metrics[0];
     let p = mw_pvalue(&canary, &baseline, Alternative::Greater);
-    assert!(p < 1e-6, "premise: the 0.3 % shift is significant (p = {p})");
+    assert!(
+        p < 1e-6,
+        "premise: the 0.3 % shift is significant (p = {p})"
+    );
     assert_eq!(m.outcome, Outcome::Regression);
     assert_close(m.pvalue.unwrap(), p, 1e-12, "p without tolerance");
     assert_eq!(verdict.decision, Decision::Rollback);
 
     // With 1 % tolerated, the test asks whether canary / baseline exceeds 1.01: the p-value
     // of log(canary) - log(1.01) against log(baseline).
-    let tolerant = one_metric(
-        "data = \"samples\"\nbad = \"increase\"\ntolerance = { relative = 0.01 }",
-    );
+    let tolerant =
+        one_metric("data = \"samples\"\nbad = \"increase\"\ntolerance = { relative = 0.01 }");
     let verdict = verdict_of(&tolerant, samples(baseline.clone(), canary.clone()));
     let m = &verdict.metrics[0];
     let p = mw_pvalue(
@@ -70,7 +72,11 @@ fn a_significant_but_harmless_shift_passes_with_a_relative_tolerance() {
     assert_close(effect.estimate, shift.estimate.exp(), 1e-12, "ratio");
     assert_close(effect.low.unwrap(), shift.low.exp(), 1e-12, "ratio low");
     assert_close(effect.high.unwrap(), shift.high.exp(), 1e-12, "ratio high");
-    assert!((effect.estimate - 1.003).abs() < 0.001, "{}", effect.estimate);
+    assert!(
+        (effect.estimate - 1.003).abs() < 0.001,
+        "{}",
+        effect.estimate
+    );
     assert!(m.reason.contains("+0.3"), "{}", m.reason);
 
     // A 5 % slowdown is beyond the tolerance: still a regression.
@@ -98,9 +104,8 @@ fn a_relative_tolerance_for_a_decrease_tests_against_one_minus_it() {
         .map(|v| v * 0.995)
         .collect();
     assert!(mw_pvalue(&canary, &baseline, Alternative::Less) < 1e-6);
-    let judge = one_metric(
-        "data = \"intervals\"\nbad = \"decrease\"\ntolerance = { relative = 0.02 }",
-    );
+    let judge =
+        one_metric("data = \"intervals\"\nbad = \"decrease\"\ntolerance = { relative = 0.02 }");
     let m = verdict_of(&judge, samples(baseline.clone(), canary.clone())).metrics[0].clone();
     let p = mw_pvalue(
         &shifted(&logs(&canary), 0.98f64.ln()),
@@ -109,9 +114,8 @@ fn a_relative_tolerance_for_a_decrease_tests_against_one_minus_it() {
     );
     assert_eq!(m.outcome, Outcome::Pass, "{}", m.reason);
     assert_close(m.pvalue.unwrap(), p, 1e-12, "p against 0.98");
-    let judge = one_metric(
-        "data = \"intervals\"\nbad = \"decrease\"\ntolerance = { relative = 0.001 }",
-    );
+    let judge =
+        one_metric("data = \"intervals\"\nbad = \"decrease\"\ntolerance = { relative = 0.001 }");
     let m = verdict_of(&judge, samples(baseline, canary)).metrics[0].clone();
     assert_eq!(m.outcome, Outcome::Regression, "{}", m.reason);
     assert_eq!(m.change, Some(Change::Decrease));
@@ -129,9 +133,18 @@ fn an_absolute_tolerance_shifts_the_baseline() {
             "data = \"samples\"\nbad = \"increase\"\ntolerance = {{ absolute = {tolerance} }}"
         ));
         let m = verdict_of(&judge, samples(baseline.clone(), canary.clone())).metrics[0].clone();
-        let p = mw_pvalue(&shifted(&canary, tolerance), &baseline, Alternative::Greater);
+        let p = mw_pvalue(
+            &shifted(&canary, tolerance),
+            &baseline,
+            Alternative::Greater,
+        );
         assert_eq!(m.outcome, outcome, "tolerance {tolerance}: {}", m.reason);
-        assert_close(m.pvalue.unwrap(), p, 1e-12, "p against the shifted baseline");
+        assert_close(
+            m.pvalue.unwrap(),
+            p,
+            1e-12,
+            "p against the shifted baseline",
+        );
         // The effect stays the plain shift, whatever the tolerance.
         let shift = hodges_lehmann(&canary, &baseline, &HodgesLehmannOptions::default())
             .unwrap()
@@ -141,9 +154,8 @@ fn an_absolute_tolerance_shifts_the_baseline() {
     }
     // A drop that is bad: tested against baseline - tolerance.
     let lower: Vec<f64> = canary.iter().map(|v| v - 1.0).collect();
-    let judge = one_metric(
-        "data = \"samples\"\nbad = \"decrease\"\ntolerance = { absolute = 1.0 }",
-    );
+    let judge =
+        one_metric("data = \"samples\"\nbad = \"decrease\"\ntolerance = { absolute = 1.0 }");
     let m = verdict_of(&judge, samples(baseline.clone(), lower.clone())).metrics[0].clone();
     let p = mw_pvalue(&shifted(&lower, -1.0), &baseline, Alternative::Less);
     assert_eq!(m.outcome, Outcome::Pass, "{}", m.reason);
@@ -183,15 +195,13 @@ fn a_superiority_bound_needs_a_large_enough_effect() {
         );
     }
     // A decrease needs P(canary > baseline) <= 1 - bound.
-    let judge = one_metric(
-        "data = \"samples\"\nbad = \"decrease\"\ntolerance = { superiority = 0.53 }",
-    );
+    let judge =
+        one_metric("data = \"samples\"\nbad = \"decrease\"\ntolerance = { superiority = 0.53 }");
     let m = verdict_of(&judge, samples(canary.clone(), baseline.clone())).metrics[0].clone();
     assert_eq!(m.outcome, Outcome::Regression, "{}", m.reason);
     assert_eq!(m.change, Some(Change::Decrease));
-    let judge = one_metric(
-        "data = \"samples\"\nbad = \"decrease\"\ntolerance = { superiority = 0.6 }",
-    );
+    let judge =
+        one_metric("data = \"samples\"\nbad = \"decrease\"\ntolerance = { superiority = 0.6 }");
     let m = verdict_of(&judge, samples(canary, baseline)).metrics[0].clone();
     assert_eq!(m.outcome, Outcome::Pass, "{}", m.reason);
 }
@@ -219,12 +229,16 @@ fn a_superiority_bound_on_histograms() {
     let strict = one_metric("data = \"histogram\"\nbad = \"increase\"");
     let m = verdict_of(&strict, data(&baseline, &canary)).metrics[0].clone();
     assert_eq!(m.outcome, Outcome::Regression, "{}", m.reason);
-    let bounded = one_metric(
-        "data = \"histogram\"\nbad = \"increase\"\ntolerance = { superiority = 0.52 }",
-    );
+    let bounded =
+        one_metric("data = \"histogram\"\nbad = \"increase\"\ntolerance = { superiority = 0.52 }");
     let m = verdict_of(&bounded, data(&baseline, &canary)).metrics[0].clone();
     assert_eq!(m.outcome, Outcome::Pass, "{}", m.reason);
-    assert_close(m.effect.unwrap().estimate, superiority, 1e-12, "superiority");
+    assert_close(
+        m.effect.unwrap().estimate,
+        superiority,
+        1e-12,
+        "superiority",
+    );
 }
 
 #[test]
