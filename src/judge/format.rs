@@ -85,14 +85,21 @@ pub(crate) fn effect(effect: &Effect, always_valid: bool) -> String {
         _ => "",
     };
     let mut text = format!("{prefix}{}", show(effect.estimate));
-    if let (Some(low), Some(high), Some(confidence)) = (effect.low, effect.high, effect.confidence)
-    {
+    if let (Some(confidence), true) = (
+        effect.confidence,
+        effect.low.is_some() || effect.high.is_some(),
+    ) {
+        // A missing end is an open one.
+        let open_below = match effect.measure {
+            EffectMeasure::Ratio | EffectMeasure::RateRatio | EffectMeasure::MeanRatio => 0.0,
+            _ => f64::NEG_INFINITY,
+        };
         let kind = if always_valid { "CS" } else { "CI" };
         text += &format!(
             " ({}% {kind} {} .. {})",
             number(confidence * 100.0),
-            show(low),
-            show(high)
+            show(effect.low.unwrap_or(open_below)),
+            show(effect.high.unwrap_or(f64::INFINITY))
         );
     }
     text

@@ -53,9 +53,10 @@ pub struct Effect {
     /// when only the canary has events) is written `null` and read back as NaN.
     #[serde(deserialize_with = "nan_if_null")]
     pub estimate: f64,
-    /// Lower end of the interval, if the method gives one.
+    /// Lower end of the interval; `None` when the method gives no interval, or the interval
+    /// is open below (the far end of a one-sided confidence sequence).
     pub low: Option<f64>,
-    /// Upper end of the interval.
+    /// Upper end of the interval; `None` when there is none or it is open above.
     pub high: Option<f64>,
     /// Confidence of the interval (simultaneous over looks when `always_valid`).
     pub confidence: Option<f64>,
