@@ -709,6 +709,16 @@ fn inconclusive_counts_with_the_expected_events_shortfall() {
         "{}",
         m.reason
     );
+    // A threshold on counts waits for its minimum sample too.
+    let threshold = one_metric(
+        "data = \"counts\"\nbad = \"increase\"\ntest = { threshold = { max = 0.01 } }\n\
+         min_sample = { observations = { canary = 1000, baseline = 0 } }",
+    );
+    let m = verdict_of(&threshold, counts((0, 10), (5, 400))).metrics[0].clone();
+    assert_eq!(m.outcome, Outcome::Inconclusive, "{}", m.reason);
+    assert_eq!(m.shortfall.unwrap().more_canary, Some(600));
+    let m = verdict_of(&threshold, counts((0, 10), (5, 1_000))).metrics[0].clone();
+    assert_eq!(m.outcome, Outcome::Pass, "{}", m.reason);
     // With no baseline errors yet the amount is unknown, and says so.
     let m = verdict_of(&judge, counts((0, 100_000), (2, 10_000))).metrics[0].clone();
     assert_eq!(m.outcome, Outcome::Inconclusive);

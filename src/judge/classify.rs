@@ -195,6 +195,11 @@ fn snapshot_finding(config: &MetricConfig, data: &MetricData, level: Level) -> R
             match test {
                 TestConfig::Threshold(rule) => {
                     let sizes = (rate_summary(canary), rate_summary(baseline));
+                    let observed = Observed::new(canary.total, baseline.total)
+                        .baseline_events(baseline.events);
+                    if let Some(f) = not_enough(config, observed)? {
+                        return Ok(f.with_sizes(sizes.0, sizes.1));
+                    }
                     let rate = canary.events as f64 / canary.total as f64;
                     Ok(threshold_verdict(rate, rule.min, rule.max).with_sizes(sizes.0, sizes.1))
                 }
