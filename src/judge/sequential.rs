@@ -270,7 +270,8 @@ fn sequential_finding(
     });
     finding.change = rejected.then_some(change);
     finding.method = Some("anytime_valid".into());
-    finding.statistic = Some(test.log_statistic());
+    // + 0.0 turns a log statistic of -0 (no evidence yet) into 0.
+    finding.statistic = Some(test.log_statistic() + 0.0);
     finding.pvalue = Some(test.pvalue());
     finding.alpha = Some(level.alpha);
     finding.always_valid = true;
