@@ -20,6 +20,8 @@
 //! | counts so far | [`rules::MinObservations`], [`rules::MinExpectedEvents`], [`rules::MannWhitneyPowerRule`] | enough data, or how many more observations and about how long |
 //! | per-tick results | [`rules::smoothing`] | EWMA, rolling windows, Argo/Flagger counters, k-of-n votes, hysteresis |
 //! | bad/total counts per window and an SLO | [`slo::MultiWindowPolicy::evaluate`], [`slo::BudgetGate::decide`] | burn rates, the most severe firing alert tier, allow/caution/freeze on the budget left |
+//! | several metrics of one canary | [`judge::Judge`] (TOML or JSON configuration) | one [`judge::Verdict`]: promote, continue or roll back, a 0-100 score, reasons, each metric's test, p-value and effect |
+//! | a staged rollout, tick by tick | [`policy::Gate`] | promote, continue, roll back or finished, with rollback rules and state that serializes |
 //!
 //! Pass the canary as `x` and the baseline as `y`: then [`stats::Alternative::Greater`] tests
 //! "the canary is larger" and every effect reads as canary relative to baseline.

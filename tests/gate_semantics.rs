@@ -573,3 +573,86 @@ fn judge_errors_in_a_gate_are_named_under_judge() {
         "no unmuted metric is in this group",
     );
 }
+
+#[test]
+fn a_bad_tick_is_an_error_once_and_does_not_spoil_the_window() {
+    // Errors do not roll back under Argo's failure limit, so the rollout goes on.
+    let gate = Gate::from_toml(&format!(
+        "stages = {HOLD}\nrollback = [{{ failure_limit = {{ limit = 0 }} }}]\n[judge]\n\
+         [[judge.metrics]]\nname = \"latency\"\ndata = \"samples\"\nbad = \"increase\"\n\
+         looks = \"unadjusted\"\n\
+         [[judge.metrics]]\nname = \"buckets\"\ndata = \"histogram\"\nbad = \"increase\"\n\
+         looks = \"unadjusted\"\n"
+    ))
+    .unwrap();
+    let good = |seed: u64| {
+        let mut data = Data::new(seed);
+        Observations::new()
+            .with(
+                "latency",
+                samples(
+                    data.lognormal(30, 100.0, 0.3),
+                    data.lognormal(10, 100.0, 0.3),
+                ),
+            )
+            .with(
+                "buckets",
+                canary_judge::judge::MetricData::Histogram {
+                    bounds: vec![10.0, 100.0, f64::INFINITY],
+                    baseline: vec![30, 60, 10],
+                    canary: vec![3, 6, 1],
+                },
+            )
+    };
+    let bad = Observations::new()
+        .with("latency", samples(vec![1.0, f64::NAN], vec![2.0]))
+        .with(
+            "buckets",
+            canary_judge::judge::MetricData::Histogram {
+                bounds: vec![10.0, f64::INFINITY],
+                baseline: vec![30, 60, 10],
+                canary: vec![3, 6, 1],
+            },
+        );
+    let wrong_kind = Observations::new()
+        .with("latency", counts((1, 10), (1, 10)))
+        .with("buckets", samples(vec![1.0], vec![2.0]));
+    let mut state = gate.start();
+    let script = [&bad, &good(1), &wrong_kind, &good(2)];
+    let mut counts_seen = Vec::new();
+    for (minute, observations) in script.into_iter().enumerate() {
+        let report = gate
+            .step(&mut state, 60 * minute as u64, observations)
+            .unwrap();
+        let outcomes: Vec<Outcome> = report.verdict.metrics.iter().map(|m| m.outcome).collect();
+        if minute % 2 == 0 {
+            assert_eq!(outcomes, [Outcome::Error, Outcome::Error], "tick {minute}");
+        } else {
+            assert!(
+                !outcomes.contains(&Outcome::Error),
+                "tick {minute}: {report:?}"
+            );
+        }
+        counts_seen.push(
+            report
+                .verdict
+                .metrics
+                .iter()
+                .map(|m| m.canary.count)
+                .collect::<Vec<_>>(),
+        );
+    }
+    // Only the good ticks were kept: 10 canary values and 10 histogram observations each.
+    assert_eq!(counts_seen[1], [10, 10]);
+    assert_eq!(counts_seen[3], [20, 20]);
+}
+
+#[test]
+fn a_state_edited_to_start_a_stage_in_the_future_does_not_panic() {
+    let gate = gate("[{ weight = 10, min_soak = \"5m\" }, { weight = 100 }]", "");
+    let mut state = gate.start();
+    state.stage_started = Some(1_000_000);
+    let report = gate.step(&mut state, 60, &observations(T::Pass)).unwrap();
+    assert_eq!(report.action, Action::Continue);
+    assert_eq!(report.reasons[0], "passing; soaking at 10%: 0s of 5m");
+}

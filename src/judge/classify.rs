@@ -244,6 +244,29 @@ pub(crate) fn check_shape(kind: DataKind, data: &MetricData) -> Result<()> {
     }
 }
 
+/// Checks one tick's data before a window keeps it: a bad tick is reported as an error once,
+/// and does not spoil the ticks after it (as a sequential test leaves its state unchanged).
+pub(crate) fn check_tick(config: &MetricConfig, data: &MetricData) -> Result<()> {
+    check_shape(config.data, data)?;
+    match data {
+        MetricData::Samples { baseline, canary } => {
+            prepare_samples(config, canary, baseline).map(|_| ())
+        }
+        MetricData::Counts { baseline, canary } => {
+            check_totals("canary", canary)?;
+            check_totals("baseline", baseline)
+        }
+        MetricData::Histogram {
+            bounds,
+            baseline,
+            canary,
+        } => {
+            check_bounds(bounds, canary.len())?;
+            check_bounds(bounds, baseline.len())
+        }
+    }
+}
+
 /// Events must not exceed the total.
 pub(crate) fn check_totals(group: &'static str, totals: &EventTotals) -> Result<()> {
     if totals.events > totals.total {

@@ -261,7 +261,8 @@ impl Gate {
         reasons: &mut Vec<String>,
     ) -> Action {
         let stage = self.config.stages[state.stage];
-        let soaked = now - started;
+        // A state edited by hand may start the stage after `now`: no soak yet, no underflow.
+        let soaked = now.saturating_sub(started);
         if soaked < stage.min_soak.as_secs() {
             reasons.push(format!(
                 "passing; soaking at {}%: {}s of {}",
