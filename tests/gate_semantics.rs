@@ -656,3 +656,30 @@ fn a_state_edited_to_start_a_stage_in_the_future_does_not_panic() {
     assert_eq!(report.action, Action::Continue);
     assert_eq!(report.reasons[0], "passing; soaking at 10%: 0s of 5m");
 }
+
+#[test]
+fn argo_consecutive_error_limit_rolls_back_on_errors_in_a_row() {
+    // consecutiveErrorLimit = 1 tolerates one error in a row and trips on the second.
+    let gate = gate(
+        HOLD,
+        "rollback = [{ consecutive_error_limit = { limit = 1 } }]",
+    );
+    use T::*;
+    let (reports, state) = run(&gate, &[Broken, Pass, Broken, Fail, Broken, Broken, Pass]);
+    assert_eq!(
+        actions(&reports),
+        [
+            Action::Continue,
+            Action::Continue,
+            Action::Continue,
+            Action::Continue,
+            Action::Continue,
+            Action::Rollback
+        ]
+    );
+    assert_eq!(
+        reports[5].reasons[0],
+        "rollback rule ConsecutiveErrorLimit { limit: 1 } tripped (count 2)"
+    );
+    assert!(state.is_rolled_back());
+}
