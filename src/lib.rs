@@ -22,8 +22,8 @@
 //! | counts so far | [`rules::MinObservations`], [`rules::MinExpectedEvents`], [`rules::MannWhitneyPowerRule`] | enough data, or how many more observations and about how long |
 //! | per-tick results | [`rules::smoothing`] | EWMA, rolling windows, Argo/Flagger counters, k-of-n votes, hysteresis |
 //! | bad/total counts per window and an SLO | [`slo::MultiWindowPolicy::evaluate`], [`slo::BudgetGate::decide`] | burn rates, the most severe firing alert tier, allow/caution/freeze on the budget left |
-//! | many metrics of both versions and a config | [`judge::Judge`] | one [`judge::Verdict`]: promote, continue or roll back, with every metric's numbers and reason |
-//! | a staged rollout ticking | [`policy::Gate`] | promote to the next stage, continue, roll back or finished; state that serializes |
+//! | several metrics of one canary | [`judge::Judge`] (TOML or JSON configuration) | one [`judge::Verdict`]: promote, continue or roll back, a 0-100 score, reasons, each metric's test, p-value and effect |
+//! | a staged rollout, tick by tick | [`policy::Gate`] | promote, continue, roll back or finished, with rollback rules and state that serializes |
 //!
 //! Pass the canary as `x` and the baseline as `y`: then [`stats::Alternative::Greater`] tests
 //! "the canary is larger" and every effect reads as canary relative to baseline.
@@ -76,3 +76,8 @@ pub use sample::NanPolicy;
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The user guide's examples, compiled and run as doc tests.
+#[doc = include_str!("../docs/guide.md")]
+#[cfg(doctest)]
+pub struct GuideDoctests;

@@ -199,6 +199,11 @@ fn snapshot_finding(config: &MetricConfig, data: &MetricData, level: Level) -> R
             match test {
                 TestConfig::Threshold(rule) => {
                     let sizes = (rate_summary(canary), rate_summary(baseline));
+                    let observed = Observed::new(canary.total, baseline.total)
+                        .baseline_events(baseline.events);
+                    if let Some(f) = not_enough(config, observed)? {
+                        return Ok(f.with_sizes(sizes.0, sizes.1));
+                    }
                     let rate = canary.events as f64 / canary.total as f64;
                     Ok(threshold_verdict(rate, rule.min, rule.max).with_sizes(sizes.0, sizes.1))
                 }
@@ -240,6 +245,29 @@ pub(crate) fn check_shape(kind: DataKind, data: &MetricData) -> Result<()> {
                 DataKind::Histogram => "this metric is configured for a histogram",
             },
         ))
+    }
+}
+
+/// Checks one tick's data before a window keeps it: a bad tick is reported as an error once,
+/// and does not spoil the ticks after it (as a sequential test leaves its state unchanged).
+pub(crate) fn check_tick(config: &MetricConfig, data: &MetricData) -> Result<()> {
+    check_shape(config.data, data)?;
+    match data {
+        MetricData::Samples { baseline, canary } => {
+            prepare_samples(config, canary, baseline).map(|_| ())
+        }
+        MetricData::Counts { baseline, canary } => {
+            check_totals("canary", canary)?;
+            check_totals("baseline", baseline)
+        }
+        MetricData::Histogram {
+            bounds,
+            baseline,
+            canary,
+        } => {
+            check_bounds(bounds, canary.len())?;
+            check_bounds(bounds, baseline.len())
+        }
     }
 }
 

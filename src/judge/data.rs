@@ -161,9 +161,14 @@ impl MetricData {
     }
 }
 
-/// Bounds equal bit for bit, NaN (an open last bucket read from `null`) included.
+/// Bounds equal bit for bit, except that an open last bucket may be written as +Inf or as NaN
+/// (`null` in JSON, which is also how +Inf comes back from a persisted state).
 fn same_bounds(a: &[f64], b: &[f64]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+    let open = |x: f64| x.is_nan() || x == f64::INFINITY;
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(&x, &y)| x.to_bits() == y.to_bits() || (open(x) && open(y)))
 }
 
 /// Everything a judge is given at one look.

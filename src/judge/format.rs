@@ -13,15 +13,14 @@ pub(crate) fn number(x: f64) -> String {
             "-inf".into()
         };
     }
+    if x == 0.0 {
+        return "0".into(); // -0 too
+    }
     let magnitude = x.abs();
-    if magnitude != 0.0 && !(1e-3..1e6).contains(&magnitude) {
+    if !(1e-3..1e6).contains(&magnitude) {
         return format!("{x:.2e}");
     }
-    let decimals = if magnitude == 0.0 {
-        0
-    } else {
-        (2 - magnitude.log10().floor() as i32).max(0) as usize
-    };
+    let decimals = (2 - magnitude.log10().floor() as i32).max(0) as usize;
     let text = format!("{x:.decimals$}");
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -86,14 +85,21 @@ pub(crate) fn effect(effect: &Effect, always_valid: bool) -> String {
         _ => "",
     };
     let mut text = format!("{prefix}{}", show(effect.estimate));
-    if let (Some(low), Some(high), Some(confidence)) = (effect.low, effect.high, effect.confidence)
-    {
+    if let (Some(confidence), true) = (
+        effect.confidence,
+        effect.low.is_some() || effect.high.is_some(),
+    ) {
+        // A missing end is an open one.
+        let open_below = match effect.measure {
+            EffectMeasure::Ratio | EffectMeasure::RateRatio | EffectMeasure::MeanRatio => 0.0,
+            _ => f64::NEG_INFINITY,
+        };
         let kind = if always_valid { "CS" } else { "CI" };
         text += &format!(
             " ({}% {kind} {} .. {})",
             number(confidence * 100.0),
-            show(low),
-            show(high)
+            show(effect.low.unwrap_or(open_below)),
+            show(effect.high.unwrap_or(f64::INFINITY))
         );
     }
     text
@@ -107,10 +113,13 @@ mod tests {
     fn numbers_read_naturally() {
         assert_eq!(number(10.2979), "10.3");
         assert_eq!(number(0.31234), "0.312");
-        assert_eq!(number(1234.6), "1235");
+        assert_eq!(number(1234.56), "1235");
+        assert_eq!(number(1234.5), "1234"); // an exact tie rounds to even, as `format!` does
         assert_eq!(number(2.5e-7), "2.50e-7");
         assert_eq!(signed(7.2), "+7.2");
         assert_eq!(signed(-0.5), "-0.5");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(signed(-0.0), "+0");
         assert_eq!(percent_change(1.18), "+18%");
         assert_eq!(percent_change(0.9), "-10%");
         assert_eq!(pvalue(3.1e-6), "3.1e-6");

@@ -120,7 +120,8 @@ impl Judge {
             .iter()
             .map(|m| {
                 let data = observations.metrics.get(&m.name);
-                if m.is_sequential() {
+                // A metric without data is reported as such, whatever its test.
+                if m.is_sequential() && data.is_some() {
                     MetricState::new(m, self.level().alpha)
                         .map(|mut state| state.look(m, data, self.level()))
                         .unwrap_or_else(|e| classify::error_result(m, e))

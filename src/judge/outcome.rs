@@ -1,6 +1,6 @@
 //! What the judge says about one metric, with the numbers behind it.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::metric::Change;
 use crate::rules::Shortfall;
@@ -49,14 +49,22 @@ pub enum EffectMeasure {
 pub struct Effect {
     /// What is measured.
     pub measure: EffectMeasure,
-    /// The point estimate.
+    /// The point estimate. JSON has no infinity or NaN: a non-finite estimate (a rate ratio
+    /// when only the canary has events) is written `null` and read back as NaN.
+    #[serde(deserialize_with = "nan_if_null")]
     pub estimate: f64,
-    /// Lower end of the interval, if the method gives one.
+    /// Lower end of the interval; `None` when the method gives no interval, or the interval
+    /// is open below (the far end of a one-sided confidence sequence).
     pub low: Option<f64>,
-    /// Upper end of the interval.
+    /// Upper end of the interval; `None` when there is none or it is open above.
     pub high: Option<f64>,
     /// Confidence of the interval (simultaneous over looks when `always_valid`).
     pub confidence: Option<f64>,
+}
+
+/// Reads a number where `null` (a non-finite number written as JSON) stands for NaN.
+fn nan_if_null<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
 }
 
 /// Size and level of one group's data, as judged (after NaN and outlier removal).

@@ -45,8 +45,13 @@ pub(crate) fn group_scores(
                     )
                 })
                 .collect();
-            let total: f64 = judged.iter().map(|r| r.weight).sum();
-            let passing: f64 = judged.iter().filter(|r| r.passed()).map(|r| r.weight).sum();
+            // Folds from +0: an empty `sum` of floats is -0, which would score "-0".
+            let total = judged.iter().map(|r| r.weight).fold(0.0, |a, w| a + w);
+            let passing = judged
+                .iter()
+                .filter(|r| r.passed())
+                .map(|r| r.weight)
+                .fold(0.0, |a, w| a + w);
             GroupScore {
                 name: name.clone(),
                 weight,

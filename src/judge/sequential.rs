@@ -174,8 +174,8 @@ impl SequentialState {
                 let effect = Effect {
                     measure: EffectMeasure::RateRatio,
                     estimate: ratio,
-                    low: interval.map(|i| i.low),
-                    high: interval.map(|i| i.high),
+                    low: interval.and_then(|i| finite(i.low)),
+                    high: interval.and_then(|i| finite(i.high)),
                     confidence: Some(1.0 - test.options().alpha),
                 };
                 Ok(
@@ -227,8 +227,8 @@ impl SequentialState {
                 let effect = Effect {
                     measure: EffectMeasure::QuantileDifference,
                     estimate: canary_q - baseline_q,
-                    low: band.map(|b| b.difference.low),
-                    high: band.map(|b| b.difference.high),
+                    low: band.and_then(|b| finite(b.difference.low)),
+                    high: band.and_then(|b| finite(b.difference.high)),
                     confidence: Some(1.0 - test.options().alpha),
                 };
                 Ok(sequential_finding(test, change, clears, effect, level)
@@ -236,6 +236,12 @@ impl SequentialState {
             }
         }
     }
+}
+
+/// An interval end, or `None` where the interval is open (the far end of a one-sided test):
+/// JSON has no infinity, and a verdict must read back as it was written.
+fn finite(end: f64) -> Option<f64> {
+    end.is_finite().then_some(end)
 }
 
 /// Whether a rate-ratio interval lies beyond the relative tolerance `r` in the direction of
@@ -264,7 +270,8 @@ fn sequential_finding(
     });
     finding.change = rejected.then_some(change);
     finding.method = Some("anytime_valid".into());
-    finding.statistic = Some(test.log_statistic());
+    // + 0.0 turns a log statistic of -0 (no evidence yet) into 0.
+    finding.statistic = Some(test.log_statistic() + 0.0);
     finding.pvalue = Some(test.pvalue());
     finding.alpha = Some(level.alpha);
     finding.always_valid = true;

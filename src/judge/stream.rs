@@ -64,7 +64,9 @@ impl MetricState {
             }
             MetricState::Window { ticks, looks } => {
                 if let Some(data) = data {
-                    if let Err(error) = push(ticks, config.window, data) {
+                    let kept = super::classify::check_tick(config, data)
+                        .and_then(|()| push(ticks, config.window, data));
+                    if let Err(error) = kept {
                         return super::classify::error_result(config, error);
                     }
                 }

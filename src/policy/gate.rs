@@ -133,7 +133,19 @@ pub struct Gate {
 impl Gate {
     /// A gate for `config`, or the first problem with it.
     pub fn new(config: GateConfig) -> Result<Gate> {
-        let judge = Judge::new(config.judge.clone())?;
+        // The judge names its fields from its own root; in a gate they sit under `judge`.
+        let judge = Judge::new(config.judge.clone()).map_err(|e| match e {
+            Error::InvalidConfig {
+                field,
+                value,
+                reason,
+            } => Error::InvalidConfig {
+                field: format!("judge.{field}"),
+                value,
+                reason,
+            },
+            other => other,
+        })?;
         validate(&config)?;
         Ok(Gate { config, judge })
     }
@@ -264,7 +276,8 @@ impl Gate {
         reasons: &mut Vec<String>,
     ) -> Action {
         let stage = self.config.stages[state.stage];
-        let soaked = now - started;
+        // A state edited by hand may start the stage after `now`: no soak yet, no underflow.
+        let soaked = now.saturating_sub(started);
         if soaked < stage.min_soak.as_secs() {
             reasons.push(format!(
                 "passing; soaking at {}%: {} of {}",
