@@ -199,6 +199,43 @@ pub fn mann_whitney_u_grouped(
     test_summary(&summary, groups, options)
 }
 
+/// `P(U >= u)` under the null distribution of U for samples of `n_x` and `n_y` observations
+/// without ties: the upper tail that the exact p-values without ties are read from.
+///
+/// scipy's `mannwhitneyu(method="exact")` reads this untied distribution for tied data as
+/// well (at the statistic rounded down); the Python bindings use it to give scipy's numbers
+/// for that method. For the exact test given ties, use [`mann_whitney_u`] with
+/// [`Method::Exact`].
+///
+/// # Errors
+/// An empty sample, and sizes beyond the limits of [`Method::Exact`].
+///
+/// # Example
+/// ```
+/// use canary_judge::stats::mann_whitney_null_sf;
+///
+/// // 5 x 4 without ties: U >= 17 in 7 of the C(9, 4) = 126 arrangements.
+/// assert!((mann_whitney_null_sf(5, 4, 17)? - 7.0 / 126.0).abs() < 1e-15);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+pub fn mann_whitney_null_sf(n_x: u64, n_y: u64, u: u64) -> Result<f64> {
+    for (sample, n) in [("x", n_x), ("y", n_y)] {
+        if n == 0 {
+            return Err(Error::EmptySample {
+                sample,
+                after_removal: "",
+            });
+        }
+    }
+    if let Some(reason) = untied_obstacle(n_x, n_y, EXACT_STEP_LIMIT) {
+        return Err(Error::ExactUnavailable {
+            what: "null distribution of U",
+            reason,
+        });
+    }
+    Ok(untied_tail(n_x, n_y, u, Tail::Upper))
+}
+
 /// The test from the rank summary; `groups` walks the pooled sample's tie groups in ascending
 /// order, for the exact conditional distribution.
 fn test_summary<I, F>(
