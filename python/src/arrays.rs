@@ -1,0 +1,129 @@
+//! Samples and counts from Python objects.
+//!
+//! A 1-D contiguous float64 numpy array is read in place, without a copy; any other array or
+//! sequence of numbers is converted once by numpy. Wrong shapes and dtypes raise
+//! `CanaryJudgeError` like every other input problem.
+//!
+//! Arrays are read while the GIL is released, as numpy's own sorts do: another thread must not
+//! write to an array while a call that reads it is running.
+
+use numpy::{
+    PyArray1, PyArrayDescrMethods, PyArrayMethods, PyReadonlyArray1, PyUntypedArray,
+    PyUntypedArrayMethods,
+};
+use pyo3::prelude::*;
+
+use crate::errors::invalid;
+
+/// A sample of float64 values held by numpy: the caller's array when it already had that
+/// layout, otherwise a converted copy.
+pub struct Sample<'py>(PyReadonlyArray1<'py, f64>);
+
+impl<'py> Sample<'py> {
+    /// Reads the argument `name` as a 1-D sample of numbers.
+    pub fn extract(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        if let Ok(array) = obj.cast::<PyArray1<f64>>() {
+            if array.is_contiguous() {
+                if let Ok(readonly) = array.try_readonly() {
+                    return Ok(Sample(readonly));
+                }
+            }
+        }
+        let array = numeric_array(name, obj, b"biuf", "numbers")?;
+        let converted = array.call_method1("astype", (numpy::dtype::<f64>(obj.py()),))?;
+        Ok(Sample(converted.extract()?))
+    }
+
+    /// The values. The array is contiguous by construction, so the slice always exists.
+    pub fn values(&self) -> &[f64] {
+        self.0.as_slice().unwrap_or_default()
+    }
+}
+
+/// Reads the argument `name` as a 1-D array of nonnegative whole numbers (histogram counts).
+///
+/// Integer arrays and float arrays holding whole numbers (as Prometheus reports bucket counts)
+/// are accepted.
+pub fn counts(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
+    let array = numeric_array(name, obj, b"biuf", "nonnegative whole numbers")?;
+    let py = obj.py();
+    if array.dtype().kind() == b'u' {
+        // Exact for every unsigned count, including those above 2^53.
+        let exact = array.call_method1("astype", (numpy::dtype::<u64>(py),))?;
+        let exact: PyReadonlyArray1<'_, u64> = exact.extract()?;
+        return Ok(exact.as_array().to_vec());
+    }
+    // Signed or float: whole and nonnegative when the float and integer readings agree.
+    let floats = array.call_method1("astype", (numpy::dtype::<f64>(py),))?;
+    let floats: PyReadonlyArray1<'_, f64> = floats.extract()?;
+    let exact = array.call_method1("astype", (numpy::dtype::<i64>(py),))?;
+    let exact: PyReadonlyArray1<'_, i64> = exact.extract()?;
+    floats
+        .as_array()
+        .iter()
+        .zip(exact.as_array())
+        .enumerate()
+        .map(|(index, (&float, &whole))| {
+            u64::try_from(whole)
+                .ok()
+                .filter(|_| float == whole as f64)
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "`{name}` has {float} at index {index}: counts must be nonnegative \
+                         whole numbers below 2^63"
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// `numpy.asarray(obj)`, checked to be 1-D with a dtype kind in `kinds`.
+fn numeric_array<'py>(
+    name: &str,
+    obj: &Bound<'py, PyAny>,
+    kinds: &[u8],
+    what: &str,
+) -> PyResult<Bound<'py, PyUntypedArray>> {
+    let py = obj.py();
+    let array = py
+        .import("numpy")?
+        .call_method1("asarray", (obj,))
+        .map_err(|e| invalid(format!("`{name}` must be a 1-D array of {what}: {e}")))?;
+    let array = array.cast_into::<PyUntypedArray>()?;
+    if array.ndim() != 1 {
+        let shape: Vec<String> = array.shape().iter().map(usize::to_string).collect();
+        return Err(invalid(format!(
+            "`{name}` must be a 1-D array of {what}, got an array of shape ({})",
+            shape.join(", ") + if shape.len() == 1 { "," } else { "" }
+        )));
+    }
+    let dtype = array.dtype();
+    if !kinds.contains(&dtype.kind()) {
+        return Err(invalid(format!(
+            "`{name}` must be a 1-D array of {what}, got dtype {}",
+            dtype.str()?
+        )));
+    }
+    Ok(array)
+}
+
+/// A count passed as a Python integer: a negative or fractional number raises
+/// `CanaryJudgeError` rather than `OverflowError`.
+#[derive(Debug, Clone, Copy)]
+pub struct Count(pub u64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Count {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(n) = obj.extract::<u64>() {
+            return Ok(Count(n));
+        }
+        // Only integers reach the range message; other types keep PyO3's TypeError.
+        obj.extract::<i128>()?;
+        Err(invalid(format!(
+            "a count must be a whole number from 0 to 2^64 - 1, got {}",
+            obj.repr()?
+        )))
+    }
+}
