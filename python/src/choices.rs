@@ -4,7 +4,7 @@
 //! alike, as scipy lowercases its strings) and naming a value in a result.
 
 use canary_judge::rules::smoothing::{Level, NoDataPolicy, Signal, Tick};
-use canary_judge::slo::{GateDecision, Severity};
+use canary_judge::slo::Severity;
 use canary_judge::stats::{Alternative, Method, MethodUsed, SequentialDecision};
 use canary_judge::NanPolicy;
 use pyo3::PyResult;
@@ -99,11 +99,3 @@ pub const NO_DATA_POLICIES: Table<NoDataPolicy> = &[
 
 /// How urgent an alert tier is.
 pub const SEVERITIES: Table<Severity> = &[("page", Severity::Page), ("ticket", Severity::Ticket)];
-
-/// What the error budget says about releasing now.
-pub const GATE_DECISIONS: Table<GateDecision> = &[
-    ("allow", GateDecision::Allow),
-    ("caution", GateDecision::Caution),
-    ("freeze", GateDecision::Freeze),
-    ("no_data", GateDecision::NoData),
-];

@@ -11,12 +11,26 @@ pyo3::create_exception!(
      A subclass of ValueError, so code that catches ValueError (as for scipy) keeps working."
 );
 
-/// The Python exception for a library error, with the library's message.
+/// Rust names that library messages suggest, and what a Python caller writes instead.
+const PYTHON_NAMES: [(&str, &str); 4] = [
+    ("NanPolicy::Reject", "nan_policy='raise'"),
+    ("NanPolicy::Remove", "nan_policy='omit'"),
+    ("Method::Asymptotic", "method='asymptotic'"),
+    ("Method::Auto", "method='auto'"),
+];
+
+/// The Python exception for a library error, with the library's message (its hints named as
+/// the Python API spells them).
 ///
 /// `impl From<canary_judge::Error> for PyErr` is not possible here (both types are foreign),
 /// hence a function for `map_err`.
 pub fn raise(error: canary_judge::Error) -> PyErr {
-    CanaryJudgeError::new_err(error.to_string())
+    let message = PYTHON_NAMES
+        .iter()
+        .fold(error.to_string(), |message, (rust, python)| {
+            message.replace(rust, python)
+        });
+    CanaryJudgeError::new_err(message)
 }
 
 /// A [`CanaryJudgeError`] for input that the bindings themselves check (dtypes, shapes, names).
