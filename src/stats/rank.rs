@@ -206,9 +206,9 @@ impl RankSummary {
     /// The summary of two sorted key arrays (see [`sorted_keys`]).
     ///
     /// Continuous data rarely tie, so this first counts `y` values below each `x` value with
-    /// two branch-free merge passes (ties sent one way, then the other). If the counts agree
-    /// and neither sample repeats a value, there are no ties and U is that count; otherwise
-    /// it walks the tie groups.
+    /// one branch-free merge pass that also notices a value shared by both samples. If there
+    /// is none and neither sample repeats a value, there are no ties and U is that count;
+    /// otherwise it walks the tie groups.
     pub(crate) fn from_sorted_keys(x: &[u64], y: &[u64]) -> Result<Self> {
         let n_x = x.len() as u64;
         let n_y = y.len() as u64;
@@ -218,8 +218,8 @@ impl RankSummary {
                 limit: MAX_OBSERVATIONS,
             });
         }
-        let below = count_y_below::<true>(x, y);
-        let tie_free = below == count_y_below::<false>(x, y) && !has_repeats(x) && !has_repeats(y);
+        let (below, shared) = count_y_below(x, y);
+        let tie_free = !shared && !has_repeats(x) && !has_repeats(y);
         if !tie_free {
             return Self::from_groups(tie_groups(x, y));
         }
@@ -249,19 +249,23 @@ impl RankSummary {
     }
 }
 
-/// `sum_i #{j : y_j < x_i}` (`STRICT`) or `sum_i #{j : y_j <= x_i}` for sorted `x`, `y`.
+/// `sum_i #{j : y_j < x_i}` for sorted `x`, `y`, and whether a value occurs in both.
 ///
 /// One merge step per element, without a data-dependent branch: which sample advances is
-/// computed, not branched on, so random interleaving costs no mispredictions.
-fn count_y_below<const STRICT: bool>(x: &[u64], y: &[u64]) -> u128 {
-    let (mut i, mut j, mut sum) = (0, 0, 0u128);
+/// computed, not branched on, so random interleaving costs no mispredictions. A value shared
+/// by both samples is always compared with itself: when such an `x_i` is the head of `x`, `y`
+/// has advanced past exactly the values below it, so its head is that value.
+fn count_y_below(x: &[u64], y: &[u64]) -> (u128, bool) {
+    let (mut i, mut j, mut sum, mut shared) = (0, 0, 0u128, false);
     while i < x.len() && j < y.len() {
-        let y_first = if STRICT { y[j] < x[i] } else { y[j] <= x[i] };
+        let (a, b) = (x[i], y[j]);
+        let y_first = b < a;
+        shared |= a == b;
         sum += if y_first { 0 } else { j as u128 };
         i += usize::from(!y_first);
         j += usize::from(y_first);
     }
-    sum + (x.len() - i) as u128 * j as u128
+    (sum + (x.len() - i) as u128 * j as u128, shared)
 }
 
 /// Whether a sorted slice holds a value twice.
@@ -290,6 +294,16 @@ mod tests {
         // A cross-sample tie and a within-sample repeat each leave the fast path.
         assert!(summary(&[1.0, 2.0], &[2.0, 5.0]).has_ties());
         assert!(summary(&[1.0, 1.0], &[3.0, 5.0]).has_ties());
+        // Shared values at either end of either sample are seen by the one merge pass.
+        for (x, y) in [
+            (&[5.0][..], &[1.0, 5.0][..]),
+            (&[1.0, 2.0, 9.0][..], &[9.0][..]),
+            (&[-3.0, 4.0][..], &[-3.0][..]),
+            (&[7.0][..], &[7.0, 8.0][..]),
+        ] {
+            assert!(summary(x, y).has_ties(), "{x:?} {y:?}");
+            assert!(summary(y, x).has_ties(), "{y:?} {x:?}");
+        }
     }
 
     #[test]
