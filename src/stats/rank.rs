@@ -6,7 +6,7 @@
 //! a bucket is a tie group.
 
 use crate::error::{Error, Result};
-use crate::sample::{clean_sample, Infinities, NanPolicy};
+use crate::sample::{clean_sample_with, Infinities, NanPolicy};
 
 /// Largest total number of observations: beyond 2^53 counts stop being exact in f64.
 pub(crate) const MAX_OBSERVATIONS: u64 = 1 << 53;
@@ -41,8 +41,7 @@ pub(crate) fn sorted_keys(
     nan_policy: NanPolicy,
     infinities: Infinities,
 ) -> Result<Vec<u64>> {
-    let values = clean_sample(sample, data, nan_policy, infinities)?;
-    let mut keys: Vec<u64> = values.into_iter().map(order_key).collect();
+    let mut keys = clean_sample_with(sample, data, nan_policy, infinities, order_key)?;
     keys.sort_unstable();
     Ok(keys)
 }
@@ -303,6 +302,33 @@ mod tests {
         ] {
             assert!(summary(x, y).has_ties(), "{x:?} {y:?}");
             assert!(summary(y, x).has_ties(), "{y:?} {x:?}");
+        }
+    }
+
+    #[test]
+    fn merge_agrees_with_the_group_walk_and_brute_force_on_random_samples() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |bound: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % bound
+        };
+        for _ in 0..2_000 {
+            let (n, m, spread) = (1 + next(12), 1 + next(12), 1 + next(40));
+            let x: Vec<f64> = (0..n).map(|_| next(spread) as f64 - 5.0).collect();
+            let y: Vec<f64> = (0..m).map(|_| next(spread) as f64 - 5.0).collect();
+            // `summary` asserts that the fast path and the group walk agree.
+            let s = summary(&x, &y);
+            let wins: f64 = x
+                .iter()
+                .flat_map(|a| {
+                    y.iter().map(move |b| {
+                        f64::from(u8::from(a > b)) + f64::from(u8::from(a == b)) / 2.0
+                    })
+                })
+                .sum();
+            assert_eq!(s.u_x(), wins, "{x:?} {y:?}");
         }
     }
 
