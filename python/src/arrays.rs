@@ -15,6 +15,9 @@ use pyo3::prelude::*;
 
 use crate::errors::invalid;
 
+/// Samples shorter than this are not sorted by numpy first: the call costs more than it saves.
+pub const PRESORT_FROM: usize = 1 << 12;
+
 /// A sample of float64 values held by numpy: the caller's array when it already had that
 /// layout, otherwise a converted copy.
 pub struct Sample<'py>(PyReadonlyArray1<'py, f64>);
@@ -32,6 +35,20 @@ impl<'py> Sample<'py> {
         let array = numeric_array(name, obj, b"biuf", "numbers")?;
         let converted = array.call_method1("astype", (numpy::dtype::<f64>(obj.py()),))?;
         Ok(Sample(converted.extract()?))
+    }
+
+    /// The same values sorted ascending by numpy, NaN last.
+    ///
+    /// numpy sorts float64 with SIMD instructions where the CPU has them, several times faster
+    /// than the library's scalar sort at 10^6 values; the library then reads sorted samples in
+    /// one pass, so a rank test costs about one numpy sort.
+    pub fn sorted(&self) -> PyResult<Self> {
+        let sorted = self
+            .0
+            .py()
+            .import("numpy")?
+            .call_method1("sort", (&*self.0,))?;
+        Ok(Sample(sorted.extract()?))
     }
 
     /// The values. The array is contiguous by construction, so the slice always exists.

@@ -5,11 +5,11 @@ use canary_judge::stats::{
     self, mann_whitney_null_sf, Alternative, HodgesLehmannOptions, MannWhitneyOptions,
     MannWhitneyResult, Method, MethodUsed,
 };
-use canary_judge::NanPolicy;
+use canary_judge::{Error, NanPolicy};
 use pyo3::prelude::*;
 use pyo3::types::{PyIterator, PyTuple};
 
-use crate::arrays::{counts, Sample};
+use crate::arrays::{counts, Sample, PRESORT_FROM};
 use crate::choices::{name, parse, Table, ALTERNATIVES, METHODS, METHODS_USED, NAN_POLICIES};
 use crate::errors::{invalid, raise};
 use crate::records::record;
@@ -216,6 +216,22 @@ fn on_samples<R: Send>(
     py.detach(|| compute(xs, ys)).map_err(raise)
 }
 
+/// The Mann-Whitney U test on samples sorted by numpy (see [`Sample::sorted`]), which the
+/// library reads in one pass; `None` when it refuses them (NaN under "raise" or
+/// "propagate"), so that the general path gives the answer or the error for the input as given.
+fn on_sorted(x: &[f64], y: &[f64], options: &MannWhitneyOptions) -> Option<MannWhitneyResult> {
+    let (x, y) = match options.nan_policy {
+        // numpy sorts NaN last: "omit" drops them from the end.
+        NanPolicy::Remove => (without_trailing_nan(x), without_trailing_nan(y)),
+        _ => (x, y),
+    };
+    stats::mann_whitney_u_sorted(x, y, options).ok()
+}
+
+fn without_trailing_nan(sorted: &[f64]) -> &[f64] {
+    &sorted[..sorted.partition_point(|v| !v.is_nan())]
+}
+
 /// The Mann-Whitney U test on two independent samples, as `scipy.stats.mannwhitneyu`.
 ///
 /// Same signature, defaults and numbers as scipy for 1-D samples (the statistic is U of `x`).
@@ -247,28 +263,34 @@ pub fn mannwhitneyu(
     let alternative = parse("alternative", alternative, ALTERNATIVES)?;
     let method = parse("method", method, P_VALUE_METHODS)?;
     let nan_policy = parse("nan_policy", nan_policy, SCIPY_NAN_POLICIES)?;
-    on_samples(py, x, y, |x, y| {
-        let nan_policy = match nan_policy {
-            Some(policy) => policy,
-            None if x.iter().chain(y).any(|v| v.is_nan()) => {
-                return Ok(MannWhitneyUResult::propagated_nan(
-                    x.len(),
-                    y.len(),
-                    alternative,
-                ))
-            }
-            None => NanPolicy::Reject,
+    let options = MannWhitneyOptions::default()
+        .alternative(alternative)
+        .continuity_correction(use_continuity)
+        .method(library_method(method))
+        .nan_policy(nan_policy.unwrap_or(NanPolicy::Reject));
+    let (x, y) = (Sample::extract("x", x)?, Sample::extract("y", y)?);
+    let sorted = match x.values().len().max(y.values().len()) >= PRESORT_FROM {
+        true => Some((x.sorted()?, y.sorted()?)),
+        false => None,
+    };
+    let (xs, ys) = (x.values(), y.values());
+    let sorted = sorted.as_ref().map(|(x, y)| (x.values(), y.values()));
+    py.detach(|| {
+        let result = match sorted.and_then(|(x, y)| on_sorted(x, y, &options)) {
+            Some(result) => Ok(result),
+            None => stats::mann_whitney_u(xs, ys, &options),
         };
-        let options = MannWhitneyOptions::default()
-            .alternative(alternative)
-            .continuity_correction(use_continuity)
-            .method(library_method(method))
-            .nan_policy(nan_policy);
-        let result = stats::mann_whitney_u(x, y, &options)?;
-        Ok(MannWhitneyUResult::from_result(&apply_scipy_method(
-            result, method,
-        )?))
+        match result {
+            // "propagate": the library's check for NaN finds them at no extra cost.
+            Err(Error::NanInSample { .. }) if nan_policy.is_none() => Ok(
+                MannWhitneyUResult::propagated_nan(xs.len(), ys.len(), alternative),
+            ),
+            result => {
+                apply_scipy_method(result?, method).map(|r| MannWhitneyUResult::from_result(&r))
+            }
+        }
     })
+    .map_err(raise)
 }
 
 /// The Mann-Whitney U test from two histograms over the same ordered buckets.

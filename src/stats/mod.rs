@@ -39,8 +39,8 @@ pub use anytime::{EventCountOptions, EventCountTest, EventCounts};
 pub use effect::{effect_sizes, EffectSizes};
 pub use hodges_lehmann::{hodges_lehmann, HodgesLehmann, HodgesLehmannOptions};
 pub use mann_whitney::{
-    mann_whitney_null_sf, mann_whitney_u, mann_whitney_u_grouped, MannWhitneyOptions,
-    MannWhitneyResult, TieSummary,
+    mann_whitney_null_sf, mann_whitney_u, mann_whitney_u_grouped, mann_whitney_u_sorted,
+    MannWhitneyOptions, MannWhitneyResult, TieSummary,
 };
 pub use mixture_boundary::{
     best_rho, BetaBinomialMixture, BoundarySides, GammaPoissonMixture, NormalMixture,

@@ -46,6 +46,35 @@ pub(crate) fn sorted_keys(
     Ok(keys)
 }
 
+/// Checks that `data` is a sample sorted ascending: not empty, no NaN, no value above the next.
+pub(crate) fn check_sorted(sample: &'static str, data: &[f64]) -> Result<()> {
+    if data.is_empty() {
+        return Err(Error::EmptySample {
+            sample,
+            after_removal: "",
+        });
+    }
+    if let Some(index) = data.iter().position(|value| value.is_nan()) {
+        return Err(Error::invalid(
+            sample,
+            format!("NaN at index {index}"),
+            "a sorted sample holds no NaN",
+        ));
+    }
+    match data.windows(2).position(|pair| pair[0] > pair[1]) {
+        Some(index) => Err(Error::invalid(
+            sample,
+            format!(
+                "{} before {} at index {index}",
+                data[index],
+                data[index + 1]
+            ),
+            "a sample sorted ascending",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A validated sample sorted ascending: no NaN, at least one value.
 #[derive(Debug, Clone)]
 pub(crate) struct SortedSample(Vec<f64>);
@@ -202,13 +231,14 @@ impl RankSummary {
         Ok(summary)
     }
 
-    /// The summary of two sorted key arrays (see [`sorted_keys`]).
+    /// The summary of two sorted samples: order keys (see [`sorted_keys`]) or NaN-free
+    /// floats (see [`check_sorted`]), whose `==` also makes `-0.0` and `0.0` one value.
     ///
     /// Continuous data rarely tie, so this first counts `y` values below each `x` value with
     /// one branch-free merge pass that also notices a value shared by both samples. If there
     /// is none and neither sample repeats a value, there are no ties and U is that count;
     /// otherwise it walks the tie groups.
-    pub(crate) fn from_sorted_keys(x: &[u64], y: &[u64]) -> Result<Self> {
+    pub(crate) fn from_sorted<T: Copy + PartialOrd>(x: &[T], y: &[T]) -> Result<Self> {
         let n_x = x.len() as u64;
         let n_y = y.len() as u64;
         if n_x.saturating_add(n_y) > MAX_OBSERVATIONS {
@@ -254,7 +284,7 @@ impl RankSummary {
 /// computed, not branched on, so random interleaving costs no mispredictions. A value shared
 /// by both samples is always compared with itself: when such an `x_i` is the head of `x`, `y`
 /// has advanced past exactly the values below it, so its head is that value.
-fn count_y_below(x: &[u64], y: &[u64]) -> (u128, bool) {
+fn count_y_below<T: Copy + PartialOrd>(x: &[T], y: &[T]) -> (u128, bool) {
     let (mut i, mut j, mut sum, mut shared) = (0, 0, 0u128, false);
     while i < x.len() && j < y.len() {
         let (a, b) = (x[i], y[j]);
@@ -268,7 +298,7 @@ fn count_y_below(x: &[u64], y: &[u64]) -> (u128, bool) {
 }
 
 /// Whether a sorted slice holds a value twice.
-fn has_repeats(sorted: &[u64]) -> bool {
+fn has_repeats<T: PartialEq>(sorted: &[T]) -> bool {
     sorted.windows(2).any(|pair| pair[0] == pair[1])
 }
 
@@ -280,7 +310,7 @@ mod tests {
         let sx = sorted_keys("x", x, NanPolicy::Reject, Infinities::Allowed).unwrap();
         let sy = sorted_keys("y", y, NanPolicy::Reject, Infinities::Allowed).unwrap();
         let by_groups = RankSummary::from_groups(tie_groups(&sx, &sy)).unwrap();
-        assert_eq!(RankSummary::from_sorted_keys(&sx, &sy).unwrap(), by_groups);
+        assert_eq!(RankSummary::from_sorted(&sx, &sy).unwrap(), by_groups);
         by_groups
     }
 
