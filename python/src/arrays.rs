@@ -8,7 +8,7 @@
 //! write to an array while a call that reads it is running.
 
 use numpy::{
-    PyArray1, PyArrayDescrMethods, PyArrayMethods, PyReadonlyArray1, PyUntypedArray,
+    Element, PyArray1, PyArrayDescrMethods, PyArrayMethods, PyReadonlyArray1, PyUntypedArray,
     PyUntypedArrayMethods,
 };
 use pyo3::prelude::*;
@@ -33,8 +33,7 @@ impl<'py> Sample<'py> {
             }
         }
         let array = numeric_array(name, obj, b"biuf", "numbers")?;
-        let converted = array.call_method1("astype", (numpy::dtype::<f64>(obj.py()),))?;
-        Ok(Sample(converted.extract()?))
+        Ok(Sample(converted::<f64>(&array)?))
     }
 
     /// The same values sorted ascending by numpy, NaN last.
@@ -62,36 +61,44 @@ impl<'py> Sample<'py> {
 /// Integer arrays and float arrays holding whole numbers (as Prometheus reports bucket counts)
 /// are accepted.
 pub fn counts(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
-    let array = numeric_array(name, obj, b"biuf", "nonnegative whole numbers")?;
-    let py = obj.py();
-    if array.dtype().kind() == b'u' {
-        // Exact for every unsigned count, including those above 2^53.
-        let exact = array.call_method1("astype", (numpy::dtype::<u64>(py),))?;
-        let exact: PyReadonlyArray1<'_, u64> = exact.extract()?;
-        return Ok(exact.as_array().to_vec());
+    const WHAT: &str = "nonnegative whole numbers";
+    let array = numeric_array(name, obj, b"biuf", WHAT)?;
+    let bad = |index: usize, value: &dyn std::fmt::Display| {
+        invalid(format!(
+            "`{name}` has {value} at index {index}: counts must be {WHAT}"
+        ))
+    };
+    match array.dtype().kind() {
+        b'u' => Ok(converted::<u64>(&array)?.as_array().to_vec()),
+        b'f' => converted::<f64>(&array)?
+            .as_array()
+            .iter()
+            .enumerate()
+            .map(|(index, &value)| {
+                // Whole and below 2^64: the conversion is exact.
+                let in_range = (0.0..18_446_744_073_709_551_616.0).contains(&value);
+                match in_range && value.fract() == 0.0 {
+                    true => Ok(value as u64),
+                    false => Err(bad(index, &value)),
+                }
+            })
+            .collect(),
+        _ => converted::<i64>(&array)?
+            .as_array()
+            .iter()
+            .enumerate()
+            .map(|(index, &value)| u64::try_from(value).map_err(|_| bad(index, &value)))
+            .collect(),
     }
-    // Signed or float: whole and nonnegative when the float and integer readings agree.
-    let floats = array.call_method1("astype", (numpy::dtype::<f64>(py),))?;
-    let floats: PyReadonlyArray1<'_, f64> = floats.extract()?;
-    let exact = array.call_method1("astype", (numpy::dtype::<i64>(py),))?;
-    let exact: PyReadonlyArray1<'_, i64> = exact.extract()?;
-    floats
-        .as_array()
-        .iter()
-        .zip(exact.as_array())
-        .enumerate()
-        .map(|(index, (&float, &whole))| {
-            u64::try_from(whole)
-                .ok()
-                .filter(|_| float == whole as f64)
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "`{name}` has {float} at index {index}: counts must be nonnegative \
-                         whole numbers below 2^63"
-                    ))
-                })
-        })
-        .collect()
+}
+
+/// `array` converted to the element type `T` by numpy.
+fn converted<'py, T: Element>(
+    array: &Bound<'py, PyUntypedArray>,
+) -> PyResult<PyReadonlyArray1<'py, T>> {
+    array
+        .call_method1("astype", (numpy::dtype::<T>(array.py()),))?
+        .extract()
 }
 
 /// `numpy.asarray(obj)`, checked to be 1-D with a dtype kind in `kinds`.
