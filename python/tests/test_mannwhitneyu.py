@@ -61,7 +61,10 @@ def test_random_continuous_samples(sizes, method, alternative, use_continuity):
 @pytest.mark.parametrize("use_continuity", [True, False])
 def test_ties(method, alternative, use_continuity):
     rng = np.random.default_rng(7)
-    for n, m, levels in [(5, 4, 3), (8, 3, 4), (12, 15, 5), (30, 7, 10), (200, 150, 20), (6, 6, 2)]:
+    cases = [(5, 4, 3), (8, 3, 4), (12, 15, 5), (30, 7, 10), (6, 6, 2)]
+    if method != "exact":  # scipy's exact recurrence is slow at this size
+        cases.append((200, 150, 20))
+    for n, m, levels in cases:
         x = rng.integers(0, levels, n).astype(float)
         y = rng.integers(0, levels, m).astype(float)
         # scipy's exact method ignores ties and truncates U; ours reproduces that.
@@ -270,7 +273,7 @@ def expand(counts):
 @pytest.mark.parametrize("method", SCIPY_METHODS + ("exact_conditional",))
 def test_grouped_equals_the_expanded_samples(alternative, method):
     rng = np.random.default_rng(13)
-    cases = [(5, 4), (3, 2)] + ([] if method == "exact_conditional" else [(12, 30)])
+    cases = [(5, 4), (3, 2)] + ([] if method == "exact_conditional" else [(12, 8)])
     for buckets, scale in cases:
         xc = rng.integers(0, scale, buckets)
         yc = rng.integers(0, scale, buckets)
