@@ -242,7 +242,8 @@ fn without_trailing_nan(sorted: &[f64]) -> &[f64] {
 #[pyo3(signature = (
     x, y, use_continuity = true, alternative = "two-sided", axis = Some(0), method = "auto",
     *, nan_policy = "propagate"
-))]
+), text_signature = "(x, y, use_continuity=True, alternative='two-sided', axis=0, method='auto', \
+                     *, nan_policy='propagate')")]
 #[allow(clippy::too_many_arguments)] // scipy's signature
 pub fn mannwhitneyu(
     py: Python<'_>,

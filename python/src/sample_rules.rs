@@ -67,7 +67,10 @@ macro_rules! sample_rule {
                 /// Whether `canary` and `baseline` observations (and `baseline_events` events
                 /// among the baseline's) are enough; `rates` = (canary, baseline)
                 /// observations per second turn a shortfall into a wait.
-                #[pyo3(signature = (canary, baseline, *, baseline_events = Count(0), rates = None))]
+                #[pyo3(
+                    signature = (canary, baseline, *, baseline_events = Count(0), rates = None),
+                    text_signature = "($self, canary, baseline, *, baseline_events=0, rates=None)"
+                )]
                 fn check(
                     &self,
                     canary: Count,

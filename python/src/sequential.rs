@@ -331,7 +331,8 @@ sequential! {
         #[pyo3(signature = (
             mixing_variance, *, variance = None, min_per_arm = Count(2), alpha = 0.05,
             alternative = "two-sided", null_difference = 0.0
-        ))]
+        ), text_signature = "(mixing_variance, *, variance=None, min_per_arm=2, alpha=0.05, \
+                             alternative='two-sided', null_difference=0.0)")]
         fn new(
             mixing_variance: f64,
             variance: Option<(f64, f64)>,
@@ -430,7 +431,8 @@ sequential! {
         #[pyo3(signature = (
             *, alpha = 0.05, quantiles = vec![0.5, 0.9, 0.99], alternative = "greater",
             catch_all = true, t_min = 1.0
-        ))]
+        ), text_signature = "(*, alpha=0.05, quantiles=(0.5, 0.9, 0.99), alternative='greater', \
+                             catch_all=True, t_min=1.0)")]
         fn new(
             alpha: f64,
             quantiles: Vec<f64>,

@@ -178,7 +178,8 @@ stateful! {
         #[new]
         #[pyo3(signature = (
             objective, period, tiers, *, min_budget_events = Count(1), wilson_confidence = None
-        ))]
+        ), text_signature = "(objective, period, tiers, *, min_budget_events=1, \
+                             wilson_confidence=None)")]
         fn new(
             objective: Exact,
             period: Seconds,
@@ -203,7 +204,8 @@ stateful! {
         #[pyo3(signature = (
             objective, period = Seconds::Number(30.0 * 86_400.0), *,
             min_budget_events = Count(1), wilson_confidence = None
-        ))]
+        ), text_signature = "($cls, objective, period=2592000.0, *, min_budget_events=1, \
+                             wilson_confidence=None)")]
         fn workbook(
             _cls: &Bound<'_, pyo3::types::PyType>,
             objective: Exact,
@@ -263,7 +265,10 @@ stateful! {
     BudgetGate(slo::BudgetGate) {
         /// Allows from `allow_from` remaining, freezes below `freeze_below`.
         #[new]
-        #[pyo3(signature = (allow_from = Exact::Number(0.5), freeze_below = Exact::Number(0.2)))]
+        #[pyo3(
+            signature = (allow_from = Exact::Number(0.5), freeze_below = Exact::Number(0.2)),
+            text_signature = "(allow_from=0.5, freeze_below=0.2)"
+        )]
         fn new(allow_from: Exact, freeze_below: Exact) -> PyResult<Self> {
             let allow_from = allow_from.read(Fraction::from_f64)?;
             let freeze_below = freeze_below.read(Fraction::from_f64)?;

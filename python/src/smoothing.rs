@@ -56,7 +56,10 @@ stateful! {
     /// The mean, median or a quantile of the last `length` values.
     RollingWindow(smoothing::RollingWindow) {
         #[new]
-        #[pyo3(signature = (length, statistic = Statistic::Named("mean".to_string())))]
+        #[pyo3(
+            signature = (length, statistic = Statistic::Named("mean".to_string())),
+            text_signature = "(length, statistic='mean')"
+        )]
         fn new(length: usize, statistic: Statistic) -> PyResult<Self> {
             let length = NonZeroUsize::new(length)
                 .ok_or_else(|| invalid("`length` must be at least 1"))?;
