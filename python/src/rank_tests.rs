@@ -14,7 +14,7 @@ use crate::choices::{name, parse, Table, ALTERNATIVES, METHODS, METHODS_USED, NA
 use crate::errors::{invalid, raise};
 use crate::records::record;
 
-/// How `mannwhitneyu` computes its p-value: scipy's three methods, then the crate's two.
+/// How `mannwhitneyu` computes its p-value: scipy's three methods, then the library's two.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum PValueMethod {
     /// scipy's rule: exact when a sample has at most 8 observations and nothing is tied.
@@ -235,7 +235,7 @@ fn without_trailing_nan(sorted: &[f64]) -> &[f64] {
 /// The Mann-Whitney U test on two independent samples, as `scipy.stats.mannwhitneyu`.
 ///
 /// Same signature, defaults and numbers as scipy for 1-D samples (the statistic is U of `x`).
-/// `method` is scipy's "auto", "asymptotic" or "exact", or one of the crate's:
+/// `method` is scipy's "auto", "asymptotic" or "exact", or one of the library's:
 /// "exact_conditional" (the exact test given the ties) and "exact_if_cheap" (exact, given
 /// ties, whenever it costs at most about 0.1 ms; asymptotic otherwise).
 #[pyfunction]
@@ -270,9 +270,10 @@ pub fn mannwhitneyu(
         .method(library_method(method))
         .nan_policy(nan_policy.unwrap_or(NanPolicy::Reject));
     let (x, y) = (Sample::extract("x", x)?, Sample::extract("y", y)?);
-    let sorted = match x.values().len().max(y.values().len()) >= PRESORT_FROM {
-        true => Some((x.sorted()?, y.sorted()?)),
-        false => None,
+    let sorted = if x.values().len().max(y.values().len()) >= PRESORT_FROM {
+        Some((x.sorted()?, y.sorted()?))
+    } else {
+        None
     };
     let (xs, ys) = (x.values(), y.values());
     let sorted = sorted.as_ref().map(|(x, y)| (x.values(), y.values()));

@@ -354,8 +354,8 @@ sequential! {
                 .map_err(raise)
         }
 
-        /// One tick: a value or values (a sequence or array) of either arm or both.
-        #[pyo3(signature = (canary = None, baseline = None))]
+        /// One tick: a value or values (a sequence or array) of either arm or both, by keyword.
+        #[pyo3(signature = (*, canary = None, baseline = None))]
         fn update(
             &self,
             canary: Option<&Bound<'_, PyAny>>,
@@ -449,9 +449,9 @@ sequential! {
             stats::QuantileTest::new(options).map(Self::wrap).map_err(raise)
         }
 
-        /// One tick's values of both arms (either may be empty), then one look. NaN anywhere
-        /// rejects the whole batch and leaves the test unchanged.
-        #[pyo3(signature = (baseline = None, canary = None))]
+        /// One tick's values of both arms, by keyword (either may be left out), then one look.
+        /// NaN anywhere rejects the whole batch and leaves the test unchanged.
+        #[pyo3(signature = (*, baseline = None, canary = None))]
         fn update(
             &self,
             py: Python<'_>,
