@@ -10,6 +10,7 @@
 //! | you have | call | you get |
 //! |---|---|---|
 //! | two samples (latencies, per-interval values) | [`stats::mann_whitney_u`] | U, p-value, z, ties, the method used |
+//! | two samples already sorted | [`stats::mann_whitney_u_sorted`] | the same test in one linear pass, no copy |
 //! | two histograms over the same buckets | [`stats::mann_whitney_u_grouped`] | the same test from bucket counts, in O(buckets) |
 //! | two samples | [`stats::hodges_lehmann`] | the location shift with an exact or asymptotic confidence interval |
 //! | two samples, for parity with R or Kayenta | [`stats::location_shift_root`] | R's asymptotic `wilcox.test` shift and interval, Kayenta's, with exact roots |

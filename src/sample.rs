@@ -40,6 +40,18 @@ pub(crate) fn clean_sample(
     nan_policy: NanPolicy,
     infinities: Infinities,
 ) -> Result<Vec<f64>> {
+    clean_sample_with(sample, data, nan_policy, infinities, |value| value)
+}
+
+/// [`clean_sample`], storing `map(value)` for each value kept: one pass over the data where a
+/// copy and a conversion would take two.
+pub(crate) fn clean_sample_with<T>(
+    sample: &'static str,
+    data: &[f64],
+    nan_policy: NanPolicy,
+    infinities: Infinities,
+    map: impl Fn(f64) -> T,
+) -> Result<Vec<T>> {
     let mut values = Vec::with_capacity(data.len());
     for (index, &value) in data.iter().enumerate() {
         if value.is_nan() {
@@ -56,7 +68,7 @@ pub(crate) fn clean_sample(
                 needed_by,
             });
         }
-        values.push(value);
+        values.push(map(value));
     }
     if values.is_empty() {
         let after_removal = if data.is_empty() {

@@ -1,9 +1,9 @@
 //! Every kind of bad input gets its typed error, and no input at all makes a function panic.
 
 use canary_judge::stats::{
-    effect_sizes, hodges_lehmann, iqr_fences, location_shift_root, mann_whitney_u,
-    mann_whitney_u_grouped, remove_iqr_outliers, FenceRule, HodgesLehmannOptions, IqrFenceOptions,
-    LocationRootOptions, MannWhitneyOptions, Method,
+    effect_sizes, hodges_lehmann, iqr_fences, location_shift_root, mann_whitney_null_sf,
+    mann_whitney_u, mann_whitney_u_grouped, mann_whitney_u_sorted, remove_iqr_outliers, FenceRule,
+    HodgesLehmannOptions, IqrFenceOptions, LocationRootOptions, MannWhitneyOptions, Method,
 };
 use canary_judge::{Error, NanPolicy};
 use proptest::prelude::*;
@@ -99,6 +99,34 @@ fn exact_refuses_sizes_it_cannot_finish() {
 }
 
 #[test]
+fn sorted_input_must_be_sorted_and_hold_no_nan() {
+    let o = MannWhitneyOptions::default();
+    let err = mann_whitney_u_sorted(&[1.0, 3.0, 2.0], &[1.0], &o).unwrap_err();
+    assert!(err.to_string().contains("3 before 2 at index 1"), "{err}");
+    let err = mann_whitney_u_sorted(&[1.0], &[2.0, f64::NAN], &o).unwrap_err();
+    assert!(err.to_string().contains("NaN at index 1"), "{err}");
+    let err = mann_whitney_u_sorted(&[], &[1.0], &o).unwrap_err();
+    assert!(
+        matches!(err, Error::EmptySample { sample: "x", .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_null_tail_needs_samples_and_reachable_sizes() {
+    assert!(matches!(
+        mann_whitney_null_sf(0, 5, 1),
+        Err(Error::EmptySample { sample: "x", .. })
+    ));
+    assert!(matches!(
+        mann_whitney_null_sf(1_000, 1_000, 1),
+        Err(Error::ExactUnavailable { .. })
+    ));
+    assert_eq!(mann_whitney_null_sf(3, 4, 13).unwrap(), 0.0);
+    assert_eq!(mann_whitney_null_sf(3, 4, 0).unwrap(), 1.0);
+}
+
+#[test]
 fn confidence_must_lie_strictly_between_zero_and_one() {
     let (x, y) = ([1.0, 2.0, 3.0], [1.5, 2.5]);
     for confidence in [0.0, 1.0, -0.5, 1.5, f64::NAN, f64::INFINITY] {
@@ -147,6 +175,7 @@ proptest! {
             if let Ok(r) = mann_whitney_u(&x, &y, &o) {
                 prop_assert!((0.0..=1.0).contains(&r.pvalue));
             }
+            let _ = mann_whitney_u_sorted(&x, &y, &o);
             let h = HodgesLehmannOptions::default()
                 .confidence(confidence)
                 .method(method)

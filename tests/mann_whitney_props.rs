@@ -2,7 +2,8 @@
 //! and the exact p-values checked against brute-force enumeration of all splits.
 
 use canary_judge::stats::{
-    mann_whitney_u, mann_whitney_u_grouped, Alternative, MannWhitneyOptions, Method, MethodUsed,
+    mann_whitney_u, mann_whitney_u_grouped, mann_whitney_u_sorted, Alternative, MannWhitneyOptions,
+    Method, MethodUsed,
 };
 use proptest::prelude::*;
 
@@ -42,6 +43,39 @@ fn spread_sample() -> impl Strategy<Value = Vec<f64>> {
 }
 
 proptest! {
+    #[test]
+    fn sorted_input_gives_the_same_result(
+        x in prop_oneof![tied_sample(), spread_sample()],
+        y in prop_oneof![tied_sample(), spread_sample()],
+        flip_zero_signs in any::<bool>(),
+    ) {
+        // -0.0 and 0.0 are one value whichever the sort put first.
+        let signed = |v: &Vec<f64>| -> Vec<f64> {
+            v.iter().map(|&a| if a == 0.0 && flip_zero_signs { -a } else { a }).collect()
+        };
+        let (x, y) = (signed(&x), signed(&y));
+        let sorted = |v: &Vec<f64>| {
+            let mut v = v.clone();
+            v.sort_by(f64::total_cmp);
+            v
+        };
+        let (sx, sy) = (sorted(&x), sorted(&y));
+        for alternative in ALTERNATIVES {
+            for method in METHODS {
+                let options = options(alternative, method);
+                prop_assert_eq!(
+                    mann_whitney_u_sorted(&sx, &sy, &options).unwrap(),
+                    mann_whitney_u(&x, &y, &options).unwrap()
+                );
+            }
+        }
+        if sx.first() != sx.last() {
+            let mut descending = sx.clone();
+            descending.reverse();
+            prop_assert!(mann_whitney_u_sorted(&descending, &sy, &options(Alternative::TwoSided, Method::Auto)).is_err());
+        }
+    }
+
     #[test]
     fn pvalue_is_a_probability_and_u_adds_up(
         x in prop_oneof![tied_sample(), spread_sample()],

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::exact::{untied_obstacle, untied_tail};
 use super::normal::normal_sf;
 use super::permutation::{conditional_obstacle, conditional_tail};
-use super::rank::{bucket_groups, sorted_keys, tie_groups, RankSummary, TieGroup};
+use super::rank::{bucket_groups, check_sorted, sorted_keys, tie_groups, RankSummary, TieGroup};
 use super::{Alternative, Method, MethodUsed, Tail};
 use crate::error::{Error, Result};
 use crate::sample::{Infinities, NanPolicy};
@@ -159,8 +159,42 @@ pub fn mann_whitney_u(
 ) -> Result<MannWhitneyResult> {
     let x = sorted_keys("x", x, options.nan_policy, Infinities::Allowed)?;
     let y = sorted_keys("y", y, options.nan_policy, Infinities::Allowed)?;
-    let summary = RankSummary::from_sorted_keys(&x, &y)?;
+    let summary = RankSummary::from_sorted(&x, &y)?;
     test_summary(&summary, || tie_groups(&x, &y), options)
+}
+
+/// [`mann_whitney_u`] on samples already sorted ascending: one linear pass, no copy, no sort.
+///
+/// For data that arrives sorted (a database `ORDER BY`, a sketch's sorted buffer, or a SIMD
+/// sort such as numpy's, which the Python bindings use), the test costs O(n + m). The result
+/// is exactly that of [`mann_whitney_u`] on the same values. A sorted sample has no place for
+/// NaN, so NaN is rejected whatever `options.nan_policy` says.
+///
+/// # Errors
+/// Those of [`mann_whitney_u`], and [`Error::InvalidParameter`] when a sample holds NaN or
+/// is not sorted ascending.
+///
+/// # Example
+/// ```
+/// use canary_judge::stats::{mann_whitney_u, mann_whitney_u_sorted, MannWhitneyOptions};
+///
+/// let baseline = [95.0, 97.0, 98.0, 99.0, 101.0, 103.0, 104.0, 110.0];
+/// let canary = [109.0, 115.0, 117.0, 118.0, 119.0, 121.0, 122.0, 125.0];
+/// let options = MannWhitneyOptions::default();
+/// let sorted = mann_whitney_u_sorted(&canary, &baseline, &options)?;
+/// assert_eq!(sorted, mann_whitney_u(&canary, &baseline, &options)?);
+/// assert!(mann_whitney_u_sorted(&[2.0, 1.0], &baseline, &options).is_err());
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+pub fn mann_whitney_u_sorted(
+    x: &[f64],
+    y: &[f64],
+    options: &MannWhitneyOptions,
+) -> Result<MannWhitneyResult> {
+    check_sorted("x", x)?;
+    check_sorted("y", y)?;
+    let summary = RankSummary::from_sorted(x, y)?;
+    test_summary(&summary, || tie_groups(x, y), options)
 }
 
 /// Mann-Whitney U test from two histograms over the same ordered buckets.
@@ -197,6 +231,43 @@ pub fn mann_whitney_u_grouped(
     let groups = || bucket_groups(x_counts, y_counts);
     let summary = RankSummary::from_groups(groups())?;
     test_summary(&summary, groups, options)
+}
+
+/// `P(U >= u)` under the null distribution of U for samples of `n_x` and `n_y` observations
+/// without ties: the upper tail that the exact p-values without ties are read from.
+///
+/// scipy's `mannwhitneyu(method="exact")` reads this untied distribution for tied data as
+/// well (at the statistic rounded down); the Python bindings use it to give scipy's numbers
+/// for that method. For the exact test given ties, use [`mann_whitney_u`] with
+/// [`Method::Exact`].
+///
+/// # Errors
+/// An empty sample, and sizes beyond the limits of [`Method::Exact`].
+///
+/// # Example
+/// ```
+/// use canary_judge::stats::mann_whitney_null_sf;
+///
+/// // 5 x 4 without ties: U >= 17 in 7 of the C(9, 4) = 126 arrangements.
+/// assert!((mann_whitney_null_sf(5, 4, 17)? - 7.0 / 126.0).abs() < 1e-15);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+pub fn mann_whitney_null_sf(n_x: u64, n_y: u64, u: u64) -> Result<f64> {
+    for (sample, n) in [("x", n_x), ("y", n_y)] {
+        if n == 0 {
+            return Err(Error::EmptySample {
+                sample,
+                after_removal: "",
+            });
+        }
+    }
+    if let Some(reason) = untied_obstacle(n_x, n_y, EXACT_STEP_LIMIT) {
+        return Err(Error::ExactUnavailable {
+            what: "null distribution of U",
+            reason,
+        });
+    }
+    Ok(untied_tail(n_x, n_y, u, Tail::Upper))
 }
 
 /// The test from the rank summary; `groups` walks the pooled sample's tie groups in ascending

@@ -44,7 +44,8 @@ pub use effect::{effect_sizes, EffectSizes};
 pub use hodges_lehmann::{hodges_lehmann, HodgesLehmann, HodgesLehmannOptions};
 pub use location_root::{location_shift_root, LocationRoot, LocationRootOptions};
 pub use mann_whitney::{
-    mann_whitney_u, mann_whitney_u_grouped, MannWhitneyOptions, MannWhitneyResult, TieSummary,
+    mann_whitney_null_sf, mann_whitney_u, mann_whitney_u_grouped, mann_whitney_u_sorted,
+    MannWhitneyOptions, MannWhitneyResult, TieSummary,
 };
 pub use mixture_boundary::{
     best_rho, BetaBinomialMixture, BoundarySides, GammaPoissonMixture, NormalMixture,

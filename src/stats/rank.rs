@@ -6,7 +6,7 @@
 //! a bucket is a tie group.
 
 use crate::error::{Error, Result};
-use crate::sample::{clean_sample, Infinities, NanPolicy};
+use crate::sample::{clean_sample_with, Infinities, NanPolicy};
 
 /// Largest total number of observations: beyond 2^53 counts stop being exact in f64.
 pub(crate) const MAX_OBSERVATIONS: u64 = 1 << 53;
@@ -41,10 +41,38 @@ pub(crate) fn sorted_keys(
     nan_policy: NanPolicy,
     infinities: Infinities,
 ) -> Result<Vec<u64>> {
-    let values = clean_sample(sample, data, nan_policy, infinities)?;
-    let mut keys: Vec<u64> = values.into_iter().map(order_key).collect();
+    let mut keys = clean_sample_with(sample, data, nan_policy, infinities, order_key)?;
     keys.sort_unstable();
     Ok(keys)
+}
+
+/// Checks that `data` is a sample sorted ascending: not empty, no NaN, no value above the next.
+pub(crate) fn check_sorted(sample: &'static str, data: &[f64]) -> Result<()> {
+    if data.is_empty() {
+        return Err(Error::EmptySample {
+            sample,
+            after_removal: "",
+        });
+    }
+    if let Some(index) = data.iter().position(|value| value.is_nan()) {
+        return Err(Error::invalid(
+            sample,
+            format!("NaN at index {index}"),
+            "a sorted sample holds no NaN",
+        ));
+    }
+    match data.windows(2).position(|pair| pair[0] > pair[1]) {
+        Some(index) => Err(Error::invalid(
+            sample,
+            format!(
+                "{} before {} at index {index}",
+                data[index],
+                data[index + 1]
+            ),
+            "a sample sorted ascending",
+        )),
+        None => Ok(()),
+    }
 }
 
 /// A validated sample sorted ascending: no NaN, at least one value.
@@ -229,13 +257,14 @@ impl RankSummary {
         Ok(summary)
     }
 
-    /// The summary of two sorted key arrays (see [`sorted_keys`]).
+    /// The summary of two sorted samples: order keys (see [`sorted_keys`]) or NaN-free
+    /// floats (see [`check_sorted`]), whose `==` also makes `-0.0` and `0.0` one value.
     ///
     /// Continuous data rarely tie, so this first counts `y` values below each `x` value with
-    /// two branch-free merge passes (ties sent one way, then the other). If the counts agree
-    /// and neither sample repeats a value, there are no ties and U is that count; otherwise
-    /// it walks the tie groups.
-    pub(crate) fn from_sorted_keys(x: &[u64], y: &[u64]) -> Result<Self> {
+    /// one branch-free merge pass that also notices a value shared by both samples. If there
+    /// is none and neither sample repeats a value, there are no ties and U is that count;
+    /// otherwise it walks the tie groups.
+    pub(crate) fn from_sorted<T: Copy + PartialOrd>(x: &[T], y: &[T]) -> Result<Self> {
         let n_x = x.len() as u64;
         let n_y = y.len() as u64;
         if n_x.saturating_add(n_y) > MAX_OBSERVATIONS {
@@ -244,8 +273,8 @@ impl RankSummary {
                 limit: MAX_OBSERVATIONS,
             });
         }
-        let below = count_y_below::<true>(x, y);
-        let tie_free = below == count_y_below::<false>(x, y) && !has_repeats(x) && !has_repeats(y);
+        let (below, shared) = count_y_below(x, y);
+        let tie_free = !shared && !has_repeats(x) && !has_repeats(y);
         if !tie_free {
             return Self::from_groups(tie_groups(x, y));
         }
@@ -275,23 +304,27 @@ impl RankSummary {
     }
 }
 
-/// `sum_i #{j : y_j < x_i}` (`STRICT`) or `sum_i #{j : y_j <= x_i}` for sorted `x`, `y`.
+/// `sum_i #{j : y_j < x_i}` for sorted `x`, `y`, and whether a value occurs in both.
 ///
 /// One merge step per element, without a data-dependent branch: which sample advances is
-/// computed, not branched on, so random interleaving costs no mispredictions.
-fn count_y_below<const STRICT: bool>(x: &[u64], y: &[u64]) -> u128 {
-    let (mut i, mut j, mut sum) = (0, 0, 0u128);
+/// computed, not branched on, so random interleaving costs no mispredictions. A value shared
+/// by both samples is always compared with itself: when such an `x_i` is the head of `x`, `y`
+/// has advanced past exactly the values below it, so its head is that value.
+fn count_y_below<T: Copy + PartialOrd>(x: &[T], y: &[T]) -> (u128, bool) {
+    let (mut i, mut j, mut sum, mut shared) = (0, 0, 0u128, false);
     while i < x.len() && j < y.len() {
-        let y_first = if STRICT { y[j] < x[i] } else { y[j] <= x[i] };
+        let (a, b) = (x[i], y[j]);
+        let y_first = b < a;
+        shared |= a == b;
         sum += if y_first { 0 } else { j as u128 };
         i += usize::from(!y_first);
         j += usize::from(y_first);
     }
-    sum + (x.len() - i) as u128 * j as u128
+    (sum + (x.len() - i) as u128 * j as u128, shared)
 }
 
 /// Whether a sorted slice holds a value twice.
-fn has_repeats(sorted: &[u64]) -> bool {
+fn has_repeats<T: PartialEq>(sorted: &[T]) -> bool {
     sorted.windows(2).any(|pair| pair[0] == pair[1])
 }
 
@@ -303,7 +336,7 @@ mod tests {
         let sx = sorted_keys("x", x, NanPolicy::Reject, Infinities::Allowed).unwrap();
         let sy = sorted_keys("y", y, NanPolicy::Reject, Infinities::Allowed).unwrap();
         let by_groups = RankSummary::from_groups(tie_groups(&sx, &sy)).unwrap();
-        assert_eq!(RankSummary::from_sorted_keys(&sx, &sy).unwrap(), by_groups);
+        assert_eq!(RankSummary::from_sorted(&sx, &sy).unwrap(), by_groups);
         by_groups
     }
 
@@ -316,6 +349,43 @@ mod tests {
         // A cross-sample tie and a within-sample repeat each leave the fast path.
         assert!(summary(&[1.0, 2.0], &[2.0, 5.0]).has_ties());
         assert!(summary(&[1.0, 1.0], &[3.0, 5.0]).has_ties());
+        // Shared values at either end of either sample are seen by the one merge pass.
+        for (x, y) in [
+            (&[5.0][..], &[1.0, 5.0][..]),
+            (&[1.0, 2.0, 9.0][..], &[9.0][..]),
+            (&[-3.0, 4.0][..], &[-3.0][..]),
+            (&[7.0][..], &[7.0, 8.0][..]),
+        ] {
+            assert!(summary(x, y).has_ties(), "{x:?} {y:?}");
+            assert!(summary(y, x).has_ties(), "{y:?} {x:?}");
+        }
+    }
+
+    #[test]
+    fn merge_agrees_with_the_group_walk_and_brute_force_on_random_samples() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |bound: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % bound
+        };
+        for _ in 0..2_000 {
+            let (n, m, spread) = (1 + next(12), 1 + next(12), 1 + next(40));
+            let x: Vec<f64> = (0..n).map(|_| next(spread) as f64 - 5.0).collect();
+            let y: Vec<f64> = (0..m).map(|_| next(spread) as f64 - 5.0).collect();
+            // `summary` asserts that the fast path and the group walk agree.
+            let s = summary(&x, &y);
+            let wins: f64 = x
+                .iter()
+                .flat_map(|a| {
+                    y.iter().map(move |b| {
+                        f64::from(u8::from(a > b)) + f64::from(u8::from(a == b)) / 2.0
+                    })
+                })
+                .sum();
+            assert_eq!(s.u_x(), wins, "{x:?} {y:?}");
+        }
     }
 
     #[test]
