@@ -3,7 +3,7 @@
 Is the canary (a new version) worse than the baseline (the running one), and how sure are we?
 Rank tests with scipy's interface (``mannwhitneyu``), the Hodges-Lehmann shift, power and
 minimum-sample rules, error budgets and burn rates, sequential tests that stay valid however
-often they are looked at, and smoothers for per-tick results.
+often they are looked at, smoothers for per-tick results, and the multi-metric judge and rollout gate.
 
 Pass the canary as ``x`` and the baseline as ``y``: then ``alternative="greater"`` tests "the
 canary is larger" and every effect reads as canary relative to baseline. Every invalid input
@@ -23,10 +23,13 @@ from ._core import (
     error_budget,
     EventCountTest,
     Ewma,
+    Gate,
+    GateState,
     GroupSizes,
     hodges_lehmann,
     HodgesLehmannResult,
     Hysteresis,
+    Judge,
     mann_whitney_detectable_superiority,
     mann_whitney_power,
     mann_whitney_sample_size,
@@ -104,5 +107,9 @@ __all__ = [
     "Counter",
     "Vote",
     "Hysteresis",
+    # Judge and rollout gate
+    "Judge",
+    "Gate",
+    "GateState",
     "__version__",
 ]

@@ -2,7 +2,7 @@
 //! `canary_judge` wheel.
 //!
 //! One file per family of the library (`rank_tests`, `power`, `sample_rules`, `slo`,
-//! `sequential`, `smoothing`), on shared plumbing: `errors` (the exception), `arrays` (numpy
+//! `sequential`, `smoothing`, `verdict`: the judge and the rollout gate), on shared plumbing: `errors` (the exception), `arrays` (numpy
 //! input), `choices` (string arguments), `records` (result classes), `state` (stateful,
 //! picklable classes) and `serde_py` (dict results). A new family is a new file and one more
 //! `#[pymodule_export]` line below.
@@ -21,6 +21,7 @@ mod serde_py;
 mod slo;
 mod smoothing;
 mod state;
+mod verdict;
 
 /// Native core of the canary_judge package.
 #[pyo3::pymodule]
@@ -57,6 +58,8 @@ mod _core {
     };
     #[pymodule_export]
     use crate::smoothing::{Counter, Ewma, Hysteresis, RollingWindow, Vote};
+    #[pymodule_export]
+    use crate::verdict::{Gate, GateState, Judge};
 
     #[pymodule_init]
     fn init(module: &Bound<'_, PyModule>) -> PyResult<()> {
