@@ -109,7 +109,7 @@ fn soak_time_delays_promotion() {
         ]
     );
     assert_eq!(reports[0].reasons[0], "passing; soaking at 10%: 0s of 5m");
-    assert_eq!(reports[4].reasons[0], "passing; soaking at 10%: 240s of 5m");
+    assert_eq!(reports[4].reasons[0], "passing; soaking at 10%: 4m of 5m");
     assert_eq!(reports[5].reasons[0], "stage 10% passed: promote to 100%");
     assert_eq!((reports[5].stage, reports[5].weight), (1, 100.0));
     assert_eq!(reports[4].weight, 10.0);
@@ -188,7 +188,7 @@ fn by_default_the_first_failing_verdict_rolls_back() {
     assert_eq!(last.weight, 0.0);
     assert_eq!(
         last.reasons[0],
-        "rollback rule FailedChecksThreshold { threshold: 1 } tripped (count 1)"
+        "rollback rule tripped: failed-checks threshold 1 (count 1)"
     );
     assert!(state.is_rolled_back());
     assert_eq!(state.status, Status::RolledBack);
@@ -222,7 +222,7 @@ fn argo_failure_limit_tolerates_that_many_failures() {
     );
     assert_eq!(
         reports[6].reasons[0],
-        "rollback rule FailureLimit { limit: 2 } tripped (count 3)"
+        "rollback rule tripped: failureLimit 2 (fails on failure 3) (count 3)"
     );
     assert!(state.is_rolled_back());
     // Errors are not failures for this rule.
@@ -258,7 +258,7 @@ fn consecutive_failures_need_a_run() {
     assert_eq!(actions(&reports), expected);
     assert_eq!(
         reports[9].reasons[0],
-        "rollback rule ConsecutiveFailures { count: 3 } tripped (count 3)"
+        "rollback rule tripped: 3 consecutive failures (count 3)"
     );
     assert!(state.is_rolled_back());
 }
@@ -283,11 +283,11 @@ fn any_tripped_rule_rolls_back() {
             Action::Rollback
         ]
     );
-    assert!(reports[4].reasons[0].starts_with("rollback rule FailedChecksThreshold"));
+    assert!(reports[4].reasons[0].starts_with("rollback rule tripped: failed-checks threshold"));
     // Two in a row trip the first rule.
     let (reports, _) = run(&gate, &[Fail, Fail]);
     assert_eq!(actions(&reports), [Action::Continue, Action::Rollback]);
-    assert!(reports[1].reasons[0].starts_with("rollback rule ConsecutiveFailures"));
+    assert!(reports[1].reasons[0].starts_with("rollback rule tripped: 2 consecutive failures"));
 }
 
 /// A gate with one Mann-Whitney metric on samples, with the given `looks` and window.
@@ -679,7 +679,7 @@ fn argo_consecutive_error_limit_rolls_back_on_errors_in_a_row() {
     );
     assert_eq!(
         reports[5].reasons[0],
-        "rollback rule ConsecutiveErrorLimit { limit: 1 } tripped (count 2)"
+        "rollback rule tripped: consecutiveErrorLimit 1 (count 2)"
     );
     assert!(state.is_rolled_back());
 }
