@@ -66,6 +66,8 @@ pub mod judge;
 pub mod policy;
 pub mod rules;
 pub mod sample;
+#[cfg(feature = "sim")]
+pub mod sim;
 pub mod slo;
 pub mod span;
 pub mod stats;

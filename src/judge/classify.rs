@@ -585,7 +585,7 @@ fn check_bounds(bounds: &[f64], buckets: usize) -> Result<()> {
 /// The `q` quantile of a histogram by linear interpolation within its bucket, as Prometheus'
 /// `histogram_quantile` (the first bucket starts at 0 when its bound is positive; a quantile
 /// in the open last bucket is the last finite bound).
-fn histogram_quantile(bounds: &[f64], counts: &[u64], q: f64) -> Result<f64> {
+pub(crate) fn histogram_quantile(bounds: &[f64], counts: &[u64], q: f64) -> Result<f64> {
     check_bounds(bounds, counts.len())?;
     let total: u64 = counts.iter().sum();
     let rank = q * total as f64;

@@ -67,6 +67,8 @@ pub use verdict::{Decision, ScoreClass, Verdict, VERDICT_VERSION};
 
 use crate::error::{Error, Result};
 use classify::{judge_snapshot, Level};
+#[cfg(feature = "sim")]
+pub(crate) use classify::histogram_quantile;
 
 /// A checked judge configuration, ready to judge observations.
 #[derive(Debug, Clone, PartialEq)]

@@ -57,6 +57,8 @@ pub use outliers::{
 };
 pub use quantile_cs::{Arm, CatchAll, Latency, QuantileBand, QuantileTest, QuantileTestOptions};
 pub(crate) use rank::linear_quantile;
+#[cfg(feature = "sim")]
+pub(crate) use normal::normal_sf;
 pub use sequential::{Interval, SequentialDecision, SequentialTest};
 pub use sprt::{BernoulliSprt, Increment, NormalSprt, PoissonSprt, Sprt, SprtModel, SprtOptions};
 pub use sprt_exact::{ExactOcOptions, ExactOperatingPoint};
