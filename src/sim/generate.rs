@@ -22,12 +22,28 @@ pub(crate) struct Service {
     requests: f64,
     diurnal: Option<(f64, f64)>,
     missing: f64,
-    noisy: Option<(f64, f64)>,
+    noisy_share: Option<f64>,
     tick_secs: u64,
-    metrics: Vec<(MetricModel, Vec<Regression>)>,
+    metrics: Vec<Metric>,
     regressions: Vec<Regression>,
     budget: Option<(usize, Counts)>,
 }
+
+/// One metric as the policy reads it.
+#[derive(Debug, Clone)]
+struct Metric {
+    model: MetricModel,
+    regressions: Vec<Regression>,
+    /// For bucketed latency: the bucket probabilities for each state, indexed by
+    /// `active regressions (bit mask) << 1 | noisy neighbour`; the baseline's states are the
+    /// ones without active regressions. Computed once: a tick then costs no special functions.
+    buckets: Vec<Vec<f64>>,
+    /// The latency factor of a noisy-neighbour episode.
+    noisy: f64,
+}
+
+/// Regressions per metric for which states are tabulated (2^n tables).
+pub(crate) const MAX_REGRESSIONS_PER_METRIC: usize = 8;
 
 /// What a tick served.
 #[derive(Debug, Clone, Copy, Default)]
@@ -48,21 +64,30 @@ pub(crate) struct ServiceRun {
 impl Service {
     /// The scenario with only the metrics in `used` (in that order).
     pub(crate) fn new(scenario: &ScenarioConfig, used: &[&str], budget: bool) -> Service {
+        let mut sources = Vec::new();
         let metrics = used
             .iter()
-            .filter_map(|name| scenario.metric(name))
-            .map(|m| {
+            .filter_map(|&name| scenario.recording(name).map(|found| (name, found)))
+            .map(|(name, (model, record))| {
                 let regressions = scenario
                     .regressions
                     .iter()
-                    .filter(|r| r.metric == m.name)
+                    .filter(|r| r.metric == model.name)
                     .cloned()
                     .collect();
-                (m.clone(), regressions)
+                sources.push(model.name.as_str());
+                let view = MetricModel {
+                    name: name.to_string(),
+                    record: record.clone(),
+                    views: Vec::new(),
+                    ..model.clone()
+                };
+                Metric::new(view, regressions, noisy_factor(scenario))
             })
             .collect::<Vec<_>>();
+        // The budget follows the first view of its metric that the policy reads.
         let budget = scenario.budget.as_ref().filter(|_| budget).and_then(|b| {
-            let index = metrics.iter().position(|(m, _)| m.name == b.metric);
+            let index = sources.iter().position(|&source| source == b.metric);
             Some((index?, Counts::new(b.bad, b.requests).ok()?))
         });
         Service {
@@ -72,10 +97,7 @@ impl Service {
                 .diurnal
                 .map(|d| (d.amplitude, d.period.as_secs() as f64)),
             missing: scenario.traffic.missing,
-            noisy: scenario
-                .traffic
-                .noisy_neighbour
-                .map(|n| (n.share, n.factor)),
+            noisy_share: scenario.traffic.noisy_neighbour.map(|n| n.share),
             tick_secs: scenario.tick.as_secs(),
             metrics,
             regressions: scenario.regressions.clone(),
@@ -109,25 +131,27 @@ impl Service {
         let canary = binomial(rng, requests, weight);
         let baseline = requests - canary;
         let noisy = self
-            .noisy
-            .filter(|&(share, _)| rng.random::<f64>() < share)
-            .map_or(1.0, |(_, factor)| factor);
+            .noisy_share
+            .is_some_and(|share| rng.random::<f64>() < share);
         let missing = rng.random::<f64>() < self.missing;
         let served = Served {
             canary,
             regressed: self.regressions.iter().any(|r| r.active_at(elapsed)),
         };
         let mut observations = Observations::new();
-        for (index, (metric, regressions)) in self.metrics.iter().enumerate() {
-            let active: Vec<Change> = regressions
+        for (index, metric) in self.metrics.iter().enumerate() {
+            let mask = metric
+                .regressions
                 .iter()
-                .filter(|r| r.active_at(elapsed))
-                .map(|r| r.change)
-                .collect();
-            let groups = [(baseline, &[][..]), (canary, &active[..])];
-            let data = match (&metric.latency, &metric.events) {
-                (Some(latency), _) => latency_data(rng, latency, &metric.record, groups, noisy),
+                .enumerate()
+                .filter(|(_, r)| r.active_at(elapsed))
+                .fold(0usize, |mask, (bit, _)| mask | 1 << bit);
+            let model = &metric.model;
+            let data = match (&model.latency, &model.events) {
+                (Some(_), _) => metric.latency_data(rng, [(baseline, 0), (canary, mask)], noisy),
                 (_, Some(events)) => {
+                    let active = metric.changes(mask);
+                    let groups = [(baseline, &[][..]), (canary, &active[..])];
                     let [b, c] = groups.map(|(n, changes)| {
                         let rate = changes.iter().fold(events.rate, |rate, change| match change {
                             Change::RateFactor(f) => rate * f,
@@ -145,17 +169,22 @@ impl Service {
                             *counts = add_counts(*counts, b.events + c.events, b.total + c.total);
                         }
                     }
-                    event_data(&metric.record, b, c)
+                    event_data(&model.record, b, c)
                 }
                 (None, None) => continue,
             };
             if !missing {
-                observations.metrics.insert(metric.name.clone(), data);
+                observations.metrics.insert(model.name.clone(), data);
             }
         }
         observations.budget = run.budget;
         (observations, served)
     }
+}
+
+/// The latency factor of a noisy-neighbour episode (1 when the scenario has none).
+fn noisy_factor(scenario: &ScenarioConfig) -> f64 {
+    scenario.traffic.noisy_neighbour.map_or(1.0, |n| n.factor)
 }
 
 fn add_counts(counts: Counts, bad: u64, total: u64) -> Counts {
@@ -186,56 +215,98 @@ fn event_data(record: &Record, baseline: EventTotals, canary: EventTotals) -> Me
     }
 }
 
-/// Latency recorded as a histogram, raw samples or one quantile per group.
-fn latency_data(
-    rng: &mut SmallRng,
-    model: &LatencyModel,
-    record: &Record,
-    groups: [(u64, &[Change]); 2],
-    noisy: f64,
-) -> MetricData {
-    let [baseline, canary] = groups.map(|(n, changes)| (n, Mixture::new(model, changes, noisy)));
-    match record {
-        Record::Histogram { bounds } => {
-            let [b, c] = [baseline, canary].map(|(n, mix)| mix.bucket_counts(rng, bounds, n));
-            MetricData::Histogram {
-                bounds: with_open_bucket(bounds),
-                baseline: b,
-                canary: c,
-            }
+impl Metric {
+    fn new(model: MetricModel, regressions: Vec<Regression>, noisy: f64) -> Metric {
+        let mut metric = Metric {
+            model,
+            regressions,
+            buckets: Vec::new(),
+            noisy,
+        };
+        let bounds = match &metric.model.record {
+            Record::Histogram { bounds } | Record::IntervalQuantile { bounds, .. } => bounds,
+            _ => return metric,
+        };
+        if let Some(latency) = &metric.model.latency {
+            metric.buckets = (0..2usize << metric.regressions.len())
+                .map(|state| {
+                    let factor = if state & 1 == 1 { noisy } else { 1.0 };
+                    let changes = metric.changes(state >> 1);
+                    Mixture::new(latency, &changes, factor).bucket_probabilities(bounds)
+                })
+                .collect();
         }
-        Record::Samples { limit } => {
-            let [b, c] = [baseline, canary].map(|(n, mix)| {
-                (0..n.min(u64::from(*limit)))
-                    .map(|_| mix.sample(rng))
-                    .collect::<Vec<f64>>()
-            });
-            MetricData::Samples {
-                baseline: b,
-                canary: c,
-            }
-        }
-        Record::IntervalQuantile { q, bounds } => {
-            let all_bounds = with_open_bucket(bounds);
-            let [b, c] = [baseline, canary].map(|(n, mix)| {
-                if n == 0 {
-                    return Vec::new();
+        metric
+    }
+
+    /// The changes of the regressions in `mask`.
+    fn changes(&self, mask: usize) -> Vec<Change> {
+        self.regressions
+            .iter()
+            .enumerate()
+            .filter(|(bit, _)| mask >> bit & 1 == 1)
+            .map(|(_, r)| r.change)
+            .collect()
+    }
+
+    /// Latency recorded as a histogram, raw samples or one quantile per group; each group is
+    /// (requests, active regressions).
+    fn latency_data(
+        &self,
+        rng: &mut SmallRng,
+        groups: [(u64, usize); 2],
+        noisy: bool,
+    ) -> MetricData {
+        let state = |mask: usize| mask << 1 | usize::from(noisy);
+        match &self.model.record {
+            Record::Histogram { bounds } => {
+                let [b, c] =
+                    groups.map(|(n, mask)| bucket_counts(rng, &self.buckets[state(mask)], n));
+                MetricData::Histogram {
+                    bounds: with_open_bucket(bounds),
+                    baseline: b,
+                    canary: c,
                 }
-                let counts = mix.bucket_counts(rng, bounds, n);
-                // The bounds were checked when the scenario loaded: the quantile exists.
-                crate::judge::histogram_quantile(&all_bounds, &counts, *q)
-                    .into_iter()
-                    .collect()
-            });
-            MetricData::Samples {
-                baseline: b,
-                canary: c,
             }
+            Record::Samples { limit } => {
+                let [b, c] = groups.map(|(n, mask)| {
+                    let factor = if noisy { self.noisy } else { 1.0 };
+                    let mixture = self.model.latency.as_ref().map(|latency| {
+                        Mixture::new(latency, &self.changes(mask), factor)
+                    });
+                    mixture.map_or_else(Vec::new, |mix| {
+                        (0..n.min(u64::from(*limit)))
+                            .map(|_| mix.sample(rng))
+                            .collect()
+                    })
+                });
+                MetricData::Samples {
+                    baseline: b,
+                    canary: c,
+                }
+            }
+            Record::IntervalQuantile { q, bounds } => {
+                let all_bounds = with_open_bucket(bounds);
+                let [b, c] = groups.map(|(n, mask)| {
+                    if n == 0 {
+                        return Vec::new();
+                    }
+                    let counts = bucket_counts(rng, &self.buckets[state(mask)], n);
+                    // The bounds were checked when the scenario loaded: the quantile exists.
+                    crate::judge::histogram_quantile(&all_bounds, &counts, *q)
+                        .into_iter()
+                        .collect()
+                });
+                MetricData::Samples {
+                    baseline: b,
+                    canary: c,
+                }
+            }
+            Record::Counts | Record::IntervalRate => MetricData::Samples {
+                baseline: Vec::new(),
+                canary: Vec::new(),
+            },
         }
-        Record::Counts | Record::IntervalRate => MetricData::Samples {
-            baseline: Vec::new(),
-            canary: Vec::new(),
-        },
     }
 }
 
@@ -315,27 +386,40 @@ impl Mixture {
             .sum()
     }
 
-    /// Counts of `n` requests in the buckets `(.., bounds[0]], .., (bounds[last], inf)`: a
-    /// multinomial draw as successive binomials.
-    fn bucket_counts(&self, rng: &mut SmallRng, bounds: &[f64], n: u64) -> Vec<u64> {
-        let mut counts = Vec::with_capacity(bounds.len() + 1);
-        let (mut left, mut mass_left, mut below) = (n, 1.0, 0.0);
-        for &bound in bounds {
-            let cdf = self.cdf(bound).max(below);
-            let p = cdf - below;
-            let count = if mass_left > 0.0 {
-                binomial(rng, left, (p / mass_left).min(1.0))
-            } else {
-                0
-            };
-            counts.push(count);
-            left -= count;
-            mass_left -= p;
-            below = cdf;
-        }
-        counts.push(left);
-        counts
+    /// The probability of each bucket `(.., bounds[0]], .., (bounds[last], inf)`.
+    fn bucket_probabilities(&self, bounds: &[f64]) -> Vec<f64> {
+        let mut below = 0.0;
+        let mut probabilities: Vec<f64> = bounds
+            .iter()
+            .map(|&bound| {
+                let cdf = self.cdf(bound).max(below);
+                let p = cdf - below;
+                below = cdf;
+                p
+            })
+            .collect();
+        probabilities.push((1.0 - below).max(0.0));
+        probabilities
     }
+}
+
+/// Counts of `n` requests over buckets of these probabilities: a multinomial draw as
+/// successive binomials.
+fn bucket_counts(rng: &mut SmallRng, probabilities: &[f64], n: u64) -> Vec<u64> {
+    let mut counts = Vec::with_capacity(probabilities.len());
+    let (mut left, mut mass_left) = (n, 1.0);
+    for &p in &probabilities[..probabilities.len() - 1] {
+        let count = if mass_left > 0.0 && left > 0 {
+            binomial(rng, left, (p / mass_left).min(1.0))
+        } else {
+            0
+        };
+        counts.push(count);
+        left -= count;
+        mass_left -= p;
+    }
+    counts.push(left);
+    counts
 }
 
 /// A binomial draw; degenerate probabilities and counts need no sampler.

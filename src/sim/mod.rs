@@ -44,7 +44,7 @@ pub use report::{CellFigures, PolicyFigures, Rate, Report};
 pub use rollout::{Ending, RolloutOutcome};
 pub use scenario::{
     BudgetModel, Change, Counting, Diurnal, EventModel, Intermittent, LatencyModel, MetricModel,
-    NoisyNeighbour, Record, Regression, ScenarioConfig, Traffic,
+    NoisyNeighbour, Record, Regression, ScenarioConfig, Traffic, View,
 };
 pub use suite::{builtin_policies, builtin_scenarios, POLICY_FILES};
 pub use tally::Tally;

@@ -95,7 +95,7 @@ impl Policy {
     /// export, recorded as another kind of data, or a budget gate without budget counts.
     pub fn mismatch(&self, scenario: &ScenarioConfig) -> Option<String> {
         for metric in &self.config.gate.judge.metrics {
-            let Some(model) = scenario.metric(&metric.name) else {
+            let Some((_, record)) = scenario.recording(&metric.name) else {
                 return Some(format!(
                     "policy `{}` judges metric `{}`, which scenario `{}` does not export",
                     self.name(),
@@ -103,7 +103,7 @@ impl Policy {
                     scenario.name
                 ));
             };
-            let recorded = model.record.data_kind();
+            let recorded = record.data_kind();
             if recorded != metric.data {
                 return Some(format!(
                     "policy `{}` reads metric `{}` as {:?} data; scenario `{}` records it as {:?}",

@@ -116,6 +116,21 @@ pub struct MetricModel {
     pub events: Option<EventModel>,
     /// How a monitoring system records the metric.
     pub record: Record,
+    /// More recordings of the same requests under other names (a histogram and a per-minute
+    /// p99 of one latency): each draws from the same distributions and carries the same
+    /// regressions, independently of the others.
+    #[serde(default)]
+    pub views: Vec<View>,
+}
+
+/// Another recording of a metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct View {
+    /// The name policies refer to.
+    pub name: String,
+    /// How it is recorded.
+    pub record: Record,
 }
 
 /// A lognormal latency with an optional slow mode and rare outliers.
@@ -207,6 +222,29 @@ impl Record {
             Record::Samples { .. } => DataKind::Samples,
             Record::IntervalQuantile { .. } | Record::IntervalRate => DataKind::Intervals,
             Record::Counts => DataKind::Counts,
+        }
+    }
+
+    /// The field and the reason, if the record's settings cannot work.
+    fn problem(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Record::Histogram { bounds } | Record::IntervalQuantile { bounds, .. } => {
+                let increasing = bounds.windows(2).all(|w| w[0] < w[1]);
+                if bounds.is_empty() || !increasing || bounds.iter().any(|b| !b.is_finite()) {
+                    return Some((
+                        "bounds",
+                        "finite, strictly increasing bucket bounds (at least one)",
+                    ));
+                }
+                match self {
+                    Record::IntervalQuantile { q, .. } if !(*q > 0.0 && *q < 1.0) => {
+                        Some(("q", "must be in (0, 1)"))
+                    }
+                    _ => None,
+                }
+            }
+            Record::Samples { limit: 0 } => Some(("limit", "must be at least 1")),
+            _ => None,
         }
     }
 
@@ -308,9 +346,27 @@ impl ScenarioConfig {
         self.duration.as_secs() / self.tick.as_secs().max(1)
     }
 
-    /// The metric called `name`, if the scenario has it.
+    /// The metric called `name`, if the scenario has it (views not included).
     pub fn metric(&self, name: &str) -> Option<&MetricModel> {
         self.metrics.iter().find(|m| m.name == name)
+    }
+
+    /// The metric or view called `name`: its model and how it is recorded.
+    pub fn recording(&self, name: &str) -> Option<(&MetricModel, &Record)> {
+        self.metrics.iter().find_map(|m| {
+            if m.name == name {
+                return Some((m, &m.record));
+            }
+            m.views.iter().find(|v| v.name == name).map(|v| (m, &v.record))
+        })
+    }
+
+    /// Every metric and view name, in order.
+    pub fn names(&self) -> Vec<&str> {
+        self.metrics
+            .iter()
+            .flat_map(|m| std::iter::once(m.name.as_str()).chain(m.views.iter().map(|v| v.name.as_str())))
+            .collect()
     }
 
     /// Checks every value and that the parts agree.
@@ -344,16 +400,27 @@ impl ScenarioConfig {
         }
         for (i, metric) in self.metrics.iter().enumerate() {
             metric.validate(i)?;
-            if self.metrics[..i].iter().any(|m| m.name == metric.name) {
+        }
+        let names = self.names();
+        for (i, name) in names.iter().enumerate() {
+            if names[..i].contains(name) {
                 return bad(
-                    format!("metrics[{i}].name"),
-                    format!("{:?}", metric.name),
-                    "metric names must be unique",
+                    "metrics".into(),
+                    format!("{name:?}"),
+                    "metric and view names must be unique",
                 );
             }
         }
         for (i, regression) in self.regressions.iter().enumerate() {
             self.validate_regression(i, regression)?;
+            let same = self.regressions[..=i].iter().filter(|r| r.metric == regression.metric);
+            if same.count() > super::generate::MAX_REGRESSIONS_PER_METRIC {
+                return bad(
+                    format!("regressions[{i}].metric"),
+                    format!("{:?}", regression.metric),
+                    "at most 8 regressions per metric",
+                );
+            }
         }
         if let Some(budget) = &self.budget {
             if !self.metric(&budget.metric).is_some_and(|m| m.events.is_some()) {
@@ -490,10 +557,10 @@ impl MetricModel {
                         "median and sigma > 0, slow_share and outlier_share in [0, 1), factors > 0",
                     );
                 }
-                if !self.record.fits_latency() {
+                if let Some((field, record)) = self.records().find(|(_, r)| !r.fits_latency()) {
                     return bad(
-                        "record",
-                        format!("{:?}", self.record),
+                        &field,
+                        format!("{record:?}"),
                         "latency is recorded as histogram, samples or interval_quantile",
                     );
                 }
@@ -502,10 +569,10 @@ impl MetricModel {
                 if !(0.0..=1.0).contains(&e.rate) {
                     return bad("events.rate", e.rate.to_string(), "must be in [0, 1]");
                 }
-                if self.record.fits_latency() {
+                if let Some((field, record)) = self.records().find(|(_, r)| r.fits_latency()) {
                     return bad(
-                        "record",
-                        format!("{:?}", self.record),
+                        &field,
+                        format!("{record:?}"),
                         "events are recorded as counts or interval_rate",
                     );
                 }
@@ -518,27 +585,21 @@ impl MetricModel {
                 )
             }
         }
-        match &self.record {
-            Record::Histogram { bounds } | Record::IntervalQuantile { bounds, .. } => {
-                let increasing = bounds.windows(2).all(|w| w[0] < w[1]);
-                if bounds.is_empty() || !increasing || bounds.iter().any(|b| !b.is_finite()) {
-                    return bad(
-                        "record.bounds",
-                        format!("{bounds:?}"),
-                        "finite, strictly increasing bucket bounds (at least one)",
-                    );
-                }
-            }
-            Record::Samples { limit: 0 } => {
-                return bad("record.samples.limit", "0".into(), "must be at least 1")
-            }
-            _ => {}
-        }
-        if let Record::IntervalQuantile { q, .. } = self.record {
-            if !(q > 0.0 && q < 1.0) {
-                return bad("record.interval_quantile.q", q.to_string(), "must be in (0, 1)");
+        for (field, record) in self.records() {
+            if let Some((part, reason)) = record.problem() {
+                return bad(&format!("{field}.{part}"), format!("{record:?}"), reason);
             }
         }
         Ok(())
+    }
+
+    /// Each recording with its field path: the metric's own, then its views'.
+    fn records(&self) -> impl Iterator<Item = (String, &Record)> {
+        std::iter::once(("record".to_string(), &self.record)).chain(
+            self.views
+                .iter()
+                .enumerate()
+                .map(|(j, v)| (format!("views[{j}].record"), &v.record)),
+        )
     }
 }

@@ -4,7 +4,7 @@
 use super::policy::Policy;
 use super::scenario::{
     BudgetModel, Change, Counting, Diurnal, EventModel, Intermittent, LatencyModel, MetricModel,
-    NoisyNeighbour, Record, Regression, ScenarioConfig, Traffic,
+    NoisyNeighbour, Record, Regression, ScenarioConfig, Traffic, View,
 };
 use crate::error::Result;
 use crate::span::Span;
@@ -172,10 +172,8 @@ fn service(name: &str, description: &str) -> ScenarioConfig {
         rate: ERROR_RATE,
         counting: Counting::Binomial,
     };
-    let metric = |name: &str, record: Record, latency: Option<LatencyModel>| MetricModel {
+    let view = |name: &str, record: Record| View {
         name: name.into(),
-        latency,
-        events: latency.is_none().then_some(events),
         record,
     };
     let window_requests = (REQUESTS * 60.0 * 24.0 * 28.0) as u64;
@@ -188,24 +186,31 @@ fn service(name: &str, description: &str) -> ScenarioConfig {
         duration: Span::from_secs(4 * 3600),
         traffic: base_traffic(),
         metrics: vec![
-            metric(
-                "latency",
-                Record::Histogram {
+            MetricModel {
+                name: "latency".into(),
+                latency: Some(latency),
+                events: None,
+                record: Record::Histogram {
                     bounds: BUCKETS.to_vec(),
                 },
-                Some(latency),
-            ),
-            metric("latency samples", Record::Samples { limit: 50 }, Some(latency)),
-            metric(
-                "p99 latency per minute",
-                Record::IntervalQuantile {
-                    q: 0.99,
-                    bounds: BUCKETS.to_vec(),
-                },
-                Some(latency),
-            ),
-            metric("errors", Record::Counts, None),
-            metric("error rate per minute", Record::IntervalRate, None),
+                views: vec![
+                    view("latency samples", Record::Samples { limit: 200 }),
+                    view(
+                        "p99 latency per minute",
+                        Record::IntervalQuantile {
+                            q: 0.99,
+                            bounds: BUCKETS.to_vec(),
+                        },
+                    ),
+                ],
+            },
+            MetricModel {
+                name: "errors".into(),
+                latency: None,
+                events: Some(events),
+                record: Record::Counts,
+                views: vec![view("error rate per minute", Record::IntervalRate)],
+            },
         ],
         regressions: Vec::new(),
         budget: Some(BudgetModel {
