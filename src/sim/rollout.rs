@@ -88,7 +88,6 @@ pub(crate) fn run_rollout(
                     return outcome;
                 }
                 Action::Rollback => {
-                    if std::env::var("SIMDEBUG").is_ok() { eprintln!("DEBUG {} tick {}: {:?}", policy.name(), tick, report.reasons); }
                     outcome.ending = Ending::RolledBack;
                     return outcome;
                 }
