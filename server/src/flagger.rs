@@ -58,9 +58,7 @@ pub(crate) fn gate(
                 )
             })?,
     };
-    let verdict = judge
-        .judge(&observations)
-        .map_err(ApiError::from_library)?;
+    let verdict = judge.judge(&observations).map_err(ApiError::from_library)?;
     Ok((status_of(&verdict), verdict))
 }
 
@@ -104,7 +102,10 @@ mod tests {
         let good = observations(2);
         let body = payload(&[("config", CONFIG), ("observations", &good)]);
         let (status, verdict) = gate(&body, None, &store).unwrap();
-        assert_eq!((status, verdict.decision), (StatusCode::OK, Decision::Promote));
+        assert_eq!(
+            (status, verdict.decision),
+            (StatusCode::OK, Decision::Promote)
+        );
         let bad = observations(50);
         let body = payload(&[("config", CONFIG), ("observations", &bad)]);
         let (status, verdict) = gate(&body, None, &store).unwrap();
@@ -120,7 +121,10 @@ mod tests {
         let default = Judge::from_json(CONFIG).unwrap();
         let body = payload(&[]);
         let error = gate(&body, Some(&default), &store).unwrap_err();
-        assert_eq!((error.status, error.kind), (StatusCode::NOT_FOUND, "no_observations"));
+        assert_eq!(
+            (error.status, error.kind),
+            (StatusCode::NOT_FOUND, "no_observations")
+        );
         let stored = Observations::from_json(&observations(2)).unwrap();
         assert!(store.put(("test".into(), "podinfo".into()), stored));
         let (status, _) = gate(&body, Some(&default), &store).unwrap();
@@ -132,7 +136,14 @@ mod tests {
         let store = Store::new(4);
         let body = payload(&[("config", "{not json")]);
         let error = gate(&body, None, &store).unwrap_err();
-        assert_eq!((error.status, error.kind), (StatusCode::BAD_REQUEST, "invalid_json"));
-        assert!(error.message.starts_with("metadata.config"), "{}", error.message);
+        assert_eq!(
+            (error.status, error.kind),
+            (StatusCode::BAD_REQUEST, "invalid_json")
+        );
+        assert!(
+            error.message.starts_with("metadata.config"),
+            "{}",
+            error.message
+        );
     }
 }

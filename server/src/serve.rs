@@ -34,12 +34,13 @@ pub fn run(options: ServerOptions) -> Result<(), ServerError> {
         .build()
         .map_err(ServerError::Runtime)?;
     runtime.block_on(async {
-        let listener = TcpListener::bind(options.addr)
-            .await
-            .map_err(|source| ServerError::Bind {
-                addr: options.addr,
-                source,
-            })?;
+        let listener =
+            TcpListener::bind(options.addr)
+                .await
+                .map_err(|source| ServerError::Bind {
+                    addr: options.addr,
+                    source,
+                })?;
         serve(listener, options).await
     })
 }

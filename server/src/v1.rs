@@ -52,7 +52,8 @@ mod tests {
     use super::*;
     use canary_judge::judge::Decision;
 
-    const CONFIG: &str = r#"{"metrics": [{"name": "latency", "data": "samples", "bad": "increase"}]}"#;
+    const CONFIG: &str =
+        r#"{"metrics": [{"name": "latency", "data": "samples", "bad": "increase"}]}"#;
 
     fn body(config: &str, canary_shift: f64) -> String {
         let baseline: Vec<f64> = (0..60).map(|i| 100.0 + (i % 12) as f64).collect();
@@ -87,7 +88,11 @@ mod tests {
         let bad = r#"{"metrics": [{"name": "latency", "data": "samples", "bad": "sideways"}]}"#;
         let error = judge(body(bad, 0.0).as_bytes(), None).unwrap_err();
         assert_eq!(error.kind, "invalid_request");
-        assert!(error.message.contains("config.metrics[0].bad"), "{}", error.message);
+        assert!(
+            error.message.contains("config.metrics[0].bad"),
+            "{}",
+            error.message
+        );
         let invalid = r#"{"confidence": 2, "metrics": [{"name": "latency", "data": "samples", "bad": "increase"}]}"#;
         let error = judge(body(invalid, 0.0).as_bytes(), None).unwrap_err();
         assert_eq!(error.kind, "invalid_config");

@@ -16,7 +16,9 @@ use canary_judge::judge::{
     Change, Judge, JudgeConfig, MetricData, MetricResult, Observations, Outcome, ScoreClass,
     Verdict,
 };
-use canary_judge::stats::{mann_whitney_u, remove_iqr_outliers, IqrFenceOptions, MannWhitneyOptions};
+use canary_judge::stats::{
+    mann_whitney_u, remove_iqr_outliers, IqrFenceOptions, MannWhitneyOptions,
+};
 use serde_json::json;
 
 use crate::parse::parse_json;
@@ -59,9 +61,7 @@ pub(crate) fn judge(body: &[u8]) -> Result<serde_json::Value, ApiError> {
             },
         )
     });
-    let verdict = judge
-        .judge(&observations)
-        .map_err(ApiError::from_library)?;
+    let verdict = judge.judge(&observations).map_err(ApiError::from_library)?;
     serde_json::to_value(result(&metrics, &verdict))
         .map_err(|e| ApiError::internal(format!("cannot write the result: {e}")))
 }
@@ -94,7 +94,11 @@ impl<'a> Metric<'a> {
         // `replace` sets NaN to 0; `remove` (and Kayenta's default) is the metric's NaN policy.
         let replace = analysis.nan_strategy.as_deref() == Some("replace");
         let series = |key: &str| -> Vec<f64> {
-            let values = pair.values.get(key).map(|s| s.0.clone()).unwrap_or_default();
+            let values = pair
+                .values
+                .get(key)
+                .map(|s| s.0.clone())
+                .unwrap_or_default();
             if replace {
                 values
                     .into_iter()
