@@ -3,9 +3,9 @@
 //!
 //! Flagger POSTs `{name, namespace, phase, checksum, metadata}` (its `CanaryWebhookPayload`)
 //! and counts any status above 202 as a failed check. The metadata is a static string map from
-//! the `Canary` resource, so it can name a configuration but not carry fresh data: the data
-//! are the observations last `PUT` to `/v1/observations/{namespace}/{name}` for this canary,
-//! unless `metadata.observations` holds them inline (useful for tests and fixed gates).
+//! the `Canary` resource, so it can carry a configuration but not fresh data: the data are the
+//! observations last `PUT` to `/v1/observations/{namespace}/{name}` for this canary, unless
+//! `metadata.observations` holds them inline (useful for tests and fixed gates).
 //! `metadata.config` may hold a judge configuration as a JSON string; otherwise the server's
 //! default judge decides.
 
@@ -44,19 +44,7 @@ pub(crate) fn gate(
     let judge = judge_for(config, default)?;
     let observations = match payload.metadata.get("observations") {
         Some(text) => parse_json::<Observations>("metadata.observations", text.as_bytes())?,
-        None => store
-            .get(&(payload.namespace.clone(), payload.name.clone()))
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::NOT_FOUND,
-                    "no_observations",
-                    format!(
-                        "no observations stored for canary {}/{}: PUT them to \
-                         /v1/observations/{}/{} first, or pass metadata.observations",
-                        payload.namespace, payload.name, payload.namespace, payload.name
-                    ),
-                )
-            })?,
+        None => store.get(&payload.namespace, &payload.name)?,
     };
     let verdict = judge.judge(&observations).map_err(ApiError::from_library)?;
     Ok((status_of(&verdict), verdict))

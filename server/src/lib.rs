@@ -11,7 +11,8 @@
 //! | `POST /judge` | Kayenta's `RemoteJudge-v1.0` | Kayenta's `RemoteJudgeRequest` | Kayenta's `CanaryJudgeResult`, with the interval, estimate, p-value and reason in each `resultMetadata` |
 //! | `POST /v1/judge` | Argo Rollouts' `web` provider, scripts | `{"config": <judge config>?, "observations": <observations>}` | the verdict JSON (`docs/verdict-json.md`), 200 whatever the decision |
 //! | `POST /v1/flagger/gate` | Flagger webhooks | Flagger's webhook payload | the verdict JSON; 200 for promote, 412 otherwise |
-//! | `PUT`, `DELETE /v1/observations/{namespace}/{name}` | whatever collects the data for Flagger | observations | 204 |
+//! | `GET /v1/verdict/{namespace}/{name}` | Argo Rollouts' `web` provider | | the verdict JSON on the stored observations, 200 |
+//! | `PUT`, `DELETE /v1/observations/{namespace}/{name}` | whatever collects the data | observations | 204 |
 //! | `GET /healthz` | probes | | `ok` |
 //!
 //! Errors are JSON, `{"error": {"kind": ..., "message": ...}}`: 400 for bad input (the message

@@ -45,6 +45,7 @@ pub fn router(options: &ServerOptions) -> Router {
         .route("/judge", post(kayenta_judge))
         .route("/v1/judge", post(judge_v1))
         .route("/v1/flagger/gate", post(flagger_gate))
+        .route("/v1/verdict/{namespace}/{name}", get(stored_verdict))
         .route(
             "/v1/observations/{namespace}/{name}",
             put(put_observations).delete(delete_observations),
@@ -103,6 +104,19 @@ async fn flagger_gate(State(app): Shared, body: Result<Bytes, BytesRejection>) -
     };
     match blocking(move || flagger::gate(&body, app.judge.as_ref(), &app.store)).await {
         Ok((status, verdict)) => json_response(status, &verdict),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn stored_verdict(State(app): Shared, Path(key): Path<(String, String)>) -> Response {
+    let work = move || {
+        let observations = app.store.get(&key.0, &key.1)?;
+        v1::judge_for(None, app.judge.as_ref())?
+            .judge(&observations)
+            .map_err(ApiError::from_library)
+    };
+    match blocking(work).await {
+        Ok(verdict) => json_response(StatusCode::OK, &verdict),
         Err(error) => error.into_response(),
     }
 }

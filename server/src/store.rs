@@ -8,7 +8,10 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use axum::http::StatusCode;
 use canary_judge::judge::Observations;
+
+use crate::problem::ApiError;
 
 /// The latest observations per `(namespace, name)`.
 #[derive(Debug)]
@@ -36,10 +39,21 @@ impl Store {
         true
     }
 
-    /// The set stored under `key`, if any.
-    pub(crate) fn get(&self, key: &(String, String)) -> Option<Observations> {
+    /// The set stored for canary `namespace/name`, or a 404 that says how to store one.
+    pub(crate) fn get(&self, namespace: &str, name: &str) -> Result<Observations, ApiError> {
         let sets = self.sets.lock().unwrap_or_else(|e| e.into_inner());
-        sets.get(key).cloned()
+        sets.get(&(namespace.to_string(), name.to_string()))
+            .cloned()
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "no_observations",
+                    format!(
+                        "no observations stored for canary {namespace}/{name}: PUT them to \
+                         /v1/observations/{namespace}/{name} first"
+                    ),
+                )
+            })
     }
 
     /// Removes a set; whether there was one.
