@@ -64,3 +64,8 @@ pub use options::ServerOptions;
 pub use problem::ApiError;
 pub use routes::router;
 pub use serve::{run, serve, serve_until};
+
+/// The integration guide's Rust example, compiled as a doc test.
+#[doc = include_str!("../../docs/integrations.md")]
+#[cfg(doctest)]
+pub struct IntegrationsDoctests;
