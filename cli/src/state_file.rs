@@ -40,6 +40,13 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), CliError> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(error)?;
+    // The replacement keeps the permissions of the file it replaces (temporary files are
+    // created readable by their owner only).
+    if let Ok(old) = std::fs::metadata(path) {
+        temp.as_file()
+            .set_permissions(old.permissions())
+            .map_err(error)?;
+    }
     temp.write_all(text.as_bytes()).map_err(error)?;
     temp.as_file().sync_all().map_err(error)?;
     temp.persist(path).map_err(|e| error(e.error))?;
