@@ -6,13 +6,13 @@
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use canary_judge::judge::Observations;
 use canary_judge::policy::GateState;
 use clap::{Args, Subcommand};
 
 use crate::config_file;
 use crate::error::CliError;
 use crate::exit::{exit_codes_help, Exit};
+use crate::observations_file;
 use crate::render::{self, OutputFormat, Step};
 use crate::source::{at_most_one_stdin, Source};
 use crate::state_file;
@@ -113,12 +113,7 @@ fn step(args: StepArgs) -> Result<Exit, CliError> {
     ])?;
     let path = args.state.path("--state")?;
     let gate = config_file::gate(&args.config)?;
-    let observations = Observations::from_json(&args.observations.read_text()?).map_err(|e| {
-        CliError::Document {
-            file: args.observations.name(),
-            source: e,
-        }
-    })?;
+    let observations = observations_file::read(&args.observations)?;
     let saved = state_file::read(path)?;
     let new_state = saved.is_none();
     let mut state = match saved {
@@ -129,7 +124,9 @@ fn step(args: StepArgs) -> Result<Exit, CliError> {
         Some(now) => now,
         None => clock()?,
     };
-    let report = gate.step(&mut state, now, &observations)?;
+    let report = gate
+        .step(&mut state, now, &observations)
+        .map_err(|e| observations_file::blame(Some(&args.observations), e))?;
     state_file::write_atomic(path, &state.to_json())?;
     let mut out = std::io::stdout().lock();
     let step = Step {

@@ -12,6 +12,7 @@ use crate::config_file;
 use crate::error::CliError;
 use crate::exit::{exit_codes_help, Exit};
 use crate::inputs::{self, InputFormat, LabelMatcher, ParseOptions};
+use crate::observations_file;
 use crate::render::{self, OutputFormat};
 use crate::source::{at_most_one_stdin, Source};
 
@@ -113,12 +114,7 @@ pub fn run(args: JudgeArgs) -> Result<Exit, CliError> {
     ])?;
     let judge = config_file::judge(&args.config)?;
     let mut observations = match &args.observations {
-        Some(source) => {
-            Observations::from_json(&source.read_text()?).map_err(|e| CliError::Document {
-                file: source.name(),
-                source: e,
-            })?
-        }
+        Some(source) => observations_file::read(source)?,
         None => Observations::new(),
     };
     if let (Some(baseline), Some(canary)) = (&args.baseline, &args.canary) {
@@ -141,7 +137,9 @@ pub fn run(args: JudgeArgs) -> Result<Exit, CliError> {
             observations.metrics.insert(name, data);
         }
     }
-    let verdict = judge.judge(&observations)?;
+    let verdict = judge
+        .judge(&observations)
+        .map_err(|e| observations_file::blame(args.observations.as_ref(), e))?;
     let mut out = std::io::stdout().lock();
     render::verdict(&mut out, &verdict, args.format)
         .and_then(|()| out.flush())

@@ -10,10 +10,12 @@ mod exit;
 mod gate_cmd;
 mod inputs;
 mod judge_cmd;
+mod observations_file;
 mod render;
 mod source;
 mod state_file;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -75,7 +77,8 @@ fn main() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(e) => {
-            eprintln!("canary-judge: error: {e}");
+            // Nothing is left to do if standard error is closed too.
+            let _ = writeln!(std::io::stderr(), "canary-judge: error: {e}");
             Exit::Error.into()
         }
     }

@@ -88,8 +88,9 @@ pub fn at_most_one_stdin<'a>(
         .collect();
     if on_stdin.len() > 1 {
         return Err(CliError::Usage(format!(
-            "{} all read standard input (`-`): only one input may come from stdin",
-            on_stdin.join(" and ")
+            "{} {} read standard input (`-`): only one input may come from stdin",
+            on_stdin.join(" and "),
+            if on_stdin.len() == 2 { "both" } else { "all" }
         )));
     }
     Ok(())

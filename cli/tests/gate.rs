@@ -120,7 +120,12 @@ fn erroring_ticks_leave_the_state_unchanged() {
     // Observations of a metric the gate does not define.
     let r = step(&state, "tick-unknown-metric.json", T0 + 60, &[]);
     assert_eq!(r.code, 3);
-    assert!(r.stderr.contains("latency_p50"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("tick-unknown-metric.json: observations name metric `latency_p50`"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stdout.is_empty());
     // Time going backwards.
     let r = step(&state, "tick-good.json", T0 - 60, &[]);
