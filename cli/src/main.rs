@@ -52,7 +52,7 @@ enum Command {
     /// Judge a canary against its baseline: promote (exit 0), roll back (1) or wait (2).
     Judge(judge_cmd::JudgeArgs),
     /// Drive a staged rollout one tick at a time, its state kept in a file.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = exit_codes_help!())]
     Gate(gate_cmd::GateCommand),
 }
 

@@ -111,7 +111,17 @@ pub fn parse(
     options: &ParseOptions,
 ) -> Result<Parsed, InputError> {
     let text = utf8(bytes)?;
-    match detect::detect(format, extension, text) {
+    let format = detect::detect(format, extension, text);
+    if !options.series.is_empty() && format != InputFormat::Prometheus {
+        return Err(InputError::whole(format!(
+            "series are selected by label in Prometheus responses only, and this file reads as \
+             {}: drop the series selection, or name the format with --input-format prometheus",
+            format
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string())
+        )));
+    }
+    match format {
         InputFormat::Auto | InputFormat::Csv => csv::parse(text).map(Parsed::Values),
         InputFormat::Json => json::parse_values(text)
             .map(|values| Parsed::Values(vec![Column { name: None, values }])),
@@ -160,6 +170,15 @@ mod tests {
         let e = InputError::at(Some(3), Some("column `a`".into()), "bad");
         assert_eq!(e.to_string(), "line 3, column `a`: bad");
         assert_eq!(InputError::whole("empty").to_string(), "empty");
+    }
+
+    #[test]
+    fn series_are_selected_in_prometheus_responses_only() {
+        let options = ParseOptions {
+            series: vec!["version=v1".parse().unwrap()],
+        };
+        let e = parse(b"1\n2\n", InputFormat::Auto, Some("csv"), &options).unwrap_err();
+        assert!(e.message.contains("reads as csv"), "{e}");
     }
 
     #[test]
