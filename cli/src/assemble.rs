@@ -245,3 +245,153 @@ fn by_column_names(
     }
     Ok(data)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use canary_judge::judge::Judge;
+
+    fn config(metrics: &[(&str, &str)]) -> JudgeConfig {
+        let toml: String = metrics
+            .iter()
+            .map(|(name, data)| {
+                format!("[[metrics]]\nname = \"{name}\"\ndata = \"{data}\"\nbad = \"increase\"\n")
+            })
+            .collect();
+        Judge::from_toml(&toml).unwrap().config().clone()
+    }
+
+    fn values(file: &str, columns: &[(Option<&str>, &[f64])]) -> Side {
+        Side {
+            file: file.into(),
+            parsed: Parsed::Values(
+                columns
+                    .iter()
+                    .map(|(name, values)| Column {
+                        name: name.map(String::from),
+                        values: values.to_vec(),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    fn histogram(file: &str, bounds: &[f64], counts: &[u64]) -> Side {
+        Side {
+            file: file.into(),
+            parsed: Parsed::Histogram(Buckets {
+                bounds: bounds.to_vec(),
+                counts: counts.to_vec(),
+            }),
+        }
+    }
+
+    #[test]
+    fn the_only_metric_takes_the_only_column() {
+        let c = config(&[("latency", "samples")]);
+        let data = metric_data(
+            &c,
+            Selection::default(),
+            values("b", &[(None, &[1.0])]),
+            values("c", &[(None, &[2.0])]),
+        )
+        .unwrap();
+        assert_eq!(data[0].0, "latency");
+        assert_eq!(
+            data[0].1,
+            MetricData::Samples {
+                baseline: vec![1.0],
+                canary: vec![2.0]
+            }
+        );
+    }
+
+    #[test]
+    fn a_column_named_like_the_metric_is_picked() {
+        let c = config(&[("latency", "samples"), ("cpu", "intervals")]);
+        let select = Selection {
+            metric: Some("cpu"),
+            column: None,
+        };
+        let two = |file| values(file, &[(Some("latency"), &[1.0]), (Some("cpu"), &[40.0])]);
+        let data = metric_data(&c, select, two("b"), two("c")).unwrap();
+        assert_eq!(data.len(), 1);
+        assert_eq!(data[0].0, "cpu");
+    }
+
+    #[test]
+    fn named_columns_feed_several_metrics_in_any_order() {
+        let c = config(&[("latency", "samples"), ("cpu", "intervals")]);
+        let base = values("b", &[(Some("latency"), &[1.0]), (Some("cpu"), &[40.0])]);
+        let canary = values("c", &[(Some("cpu"), &[41.0]), (Some("latency"), &[2.0])]);
+        let data = metric_data(&c, Selection::default(), base, canary).unwrap();
+        let names: Vec<&str> = data.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["latency", "cpu"]);
+        assert_eq!(
+            data[1].1,
+            MetricData::Samples {
+                baseline: vec![40.0],
+                canary: vec![41.0]
+            }
+        );
+    }
+
+    #[test]
+    fn mismatches_are_explained() {
+        let c = config(&[("latency", "samples"), ("cpu", "intervals")]);
+        let base = values("b", &[(Some("latency"), &[1.0]), (Some("mem"), &[1.0])]);
+        let canary = values("c", &[(Some("latency"), &[1.0]), (Some("mem"), &[1.0])]);
+        let e = metric_data(&c, Selection::default(), base, canary).unwrap_err();
+        assert!(
+            e.to_string().contains("column `mem` names no metric"),
+            "{e}"
+        );
+
+        let base = values("b", &[(Some("latency"), &[1.0])]);
+        let canary = values("c", &[(Some("latency"), &[1.0]), (Some("cpu"), &[1.0])]);
+        let e = metric_data(&c, Selection::default(), base, canary).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("c has a column `cpu` but b does not"),
+            "{e}"
+        );
+
+        let h = config(&[("latency", "histogram")]);
+        let e = metric_data(
+            &h,
+            Selection::default(),
+            histogram("b", &[1.0, f64::INFINITY], &[1, 2]),
+            histogram("c", &[2.0, f64::INFINITY], &[1, 2]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("different bucket bounds"), "{e}");
+        let e = metric_data(
+            &h,
+            Selection::default(),
+            values("b", &[(None, &[1.0])]),
+            values("c", &[(None, &[1.0])]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("configured for a histogram"), "{e}");
+    }
+
+    #[test]
+    fn histograms_become_bucket_counts() {
+        let h = config(&[("latency", "histogram")]);
+        let data = metric_data(
+            &h,
+            Selection::default(),
+            histogram("b", &[1.0, f64::INFINITY], &[3, 4]),
+            histogram("c", &[1.0, f64::INFINITY], &[1, 2]),
+        )
+        .unwrap();
+        assert_eq!(
+            data[0].1,
+            MetricData::Histogram {
+                bounds: vec![1.0, f64::INFINITY],
+                baseline: vec![3, 4],
+                canary: vec![1, 2]
+            }
+        );
+    }
+}
