@@ -94,9 +94,12 @@ pub fn run(args: EvaluateArgs) -> Result<Exit, CliError> {
 }
 
 fn simulate(args: &EvaluateArgs) -> Result<Evaluation, CliError> {
-    let end = args.first_rollout.checked_add(args.rollouts).ok_or_else(|| {
-        CliError::Usage("--first-rollout + --rollouts overflows a 64-bit count".into())
-    })?;
+    let end = args
+        .first_rollout
+        .checked_add(args.rollouts)
+        .ok_or_else(|| {
+            CliError::Usage("--first-rollout + --rollouts overflows a 64-bit count".into())
+        })?;
     let plan = Plan {
         scenarios: scenarios(&args.scenarios)?,
         policies: policies(&args.policies)?,
@@ -180,7 +183,13 @@ fn policies(chosen: &[String]) -> Result<Vec<Policy>, CliError> {
                 .iter()
                 .find(|p| p.name() == text)
                 .cloned()
-                .ok_or_else(|| unknown("policy", text, builtin.iter().map(|p| p.config().name.as_str())))
+                .ok_or_else(|| {
+                    unknown(
+                        "policy",
+                        text,
+                        builtin.iter().map(|p| p.config().name.as_str()),
+                    )
+                })
         })
         .collect()
 }
