@@ -59,9 +59,14 @@ fn documents() -> Vec<PathBuf> {
     paths
 }
 
-/// The configuration files, loaded as a gate when they have stages, else as a judge.
+/// The configuration files, loaded as a gate when they have stages, else as a judge; scenario
+/// and policy files of the simulator as such.
 fn load(path: &Path) {
     let text = read(path);
+    let folder = path.parent().and_then(|p| p.file_name()).unwrap_or_default();
+    if folder == "scenarios" || folder == "policies" {
+        return load_simulation(path, &text);
+    }
     let loaded = if text.lines().any(|l| l.starts_with("stages")) {
         Gate::from_toml(&text).map(|_| ())
     } else {
@@ -71,6 +76,23 @@ fn load(path: &Path) {
         panic!("{} does not load: {e}", path.display());
     }
 }
+
+#[cfg(feature = "sim")]
+fn load_simulation(path: &Path, text: &str) {
+    use canary_judge::sim::{Policy, ScenarioConfig};
+    let loaded = if path.parent().is_some_and(|p| p.ends_with("scenarios")) {
+        ScenarioConfig::from_toml(text).map(|_| ())
+    } else {
+        Policy::from_toml(text).map(|_| ())
+    };
+    if let Err(e) = loaded {
+        panic!("{} does not load: {e}", path.display());
+    }
+}
+
+/// Without the simulator, its files are compared with the docs but not loaded.
+#[cfg(not(feature = "sim"))]
+fn load_simulation(_path: &Path, _text: &str) {}
 
 #[test]
 fn every_configuration_file_loads() {
@@ -94,11 +116,17 @@ fn every_toml_block_in_the_docs_is_a_configuration_file() {
             let name = first
                 .strip_prefix("# ")
                 .and_then(|rest| rest.split(':').next())
-                .filter(|name| name.starts_with("examples/configs/") && name.ends_with(".toml"))
+                .filter(|name| {
+                    ["examples/configs/", "examples/scenarios/", "examples/policies/"]
+                        .iter()
+                        .any(|dir| name.starts_with(dir))
+                        && name.ends_with(".toml")
+                })
                 .unwrap_or_else(|| {
                     panic!(
-                        "{}: a TOML block must start with `# examples/configs/<name>.toml`, \
-                         the file it shows; this one starts with {first:?}",
+                        "{}: a TOML block must start with `# examples/configs/<name>.toml` (or \
+                         `examples/scenarios/`, `examples/policies/`), the file it shows; this \
+                         one starts with {first:?}",
                         doc.display()
                     )
                 });
