@@ -63,7 +63,10 @@ fn documents() -> Vec<PathBuf> {
 /// and policy files of the simulator as such.
 fn load(path: &Path) {
     let text = read(path);
-    let folder = path.parent().and_then(|p| p.file_name()).unwrap_or_default();
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .unwrap_or_default();
     if folder == "scenarios" || folder == "policies" {
         return load_simulation(path, &text);
     }
@@ -117,9 +120,13 @@ fn every_toml_block_in_the_docs_is_a_configuration_file() {
                 .strip_prefix("# ")
                 .and_then(|rest| rest.split(':').next())
                 .filter(|name| {
-                    ["examples/configs/", "examples/scenarios/", "examples/policies/"]
-                        .iter()
-                        .any(|dir| name.starts_with(dir))
+                    [
+                        "examples/configs/",
+                        "examples/scenarios/",
+                        "examples/policies/",
+                    ]
+                    .iter()
+                    .any(|dir| name.starts_with(dir))
                         && name.ends_with(".toml")
                 })
                 .unwrap_or_else(|| {

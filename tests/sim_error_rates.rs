@@ -26,10 +26,14 @@ events = { rate = 0.01 }
 record = "counts"
 "#;
 
-fn false_rollback_rate(policy: &str) -> f64 {
+/// The false-rollback rate of a one-stage policy (that never promotes) with these metrics.
+fn false_rollback_rate(name: &str, metrics: &str) -> f64 {
+    let policy = format!(
+        "name = \"{name}\"\n[gate]\nstages = [{{ weight = 20, min_soak = \"1d\" }}]\n{metrics}"
+    );
     let plan = Plan {
         scenarios: vec![ScenarioConfig::from_toml(SERVICE).unwrap()],
-        policies: vec![Policy::from_toml(policy).unwrap()],
+        policies: vec![Policy::from_toml(&policy).unwrap()],
         seed: 2024,
         rollouts: 0..ROLLOUTS,
         threads: None,
@@ -50,10 +54,8 @@ fn monte_carlo_margin() -> f64 {
 #[test]
 fn anytime_valid_tests_keep_alpha_over_240_looks() {
     let rate = false_rollback_rate(
+        "anytime",
         r#"
-        name = "anytime"
-        [gate]
-        stages = [{ weight = 20, min_soak = "1d" }]
         [[gate.judge.metrics]]
         name = "errors"
         data = "counts"
@@ -74,10 +76,8 @@ fn anytime_valid_tests_keep_alpha_over_240_looks() {
 #[test]
 fn peeking_at_a_fixed_sample_test_inflates_false_rollbacks() {
     let rate = false_rollback_rate(
+        "peeking",
         r#"
-        name = "peeking"
-        [gate]
-        stages = [{ weight = 20, min_soak = "1d" }]
         [[gate.judge.metrics]]
         name = "latency"
         data = "histogram"

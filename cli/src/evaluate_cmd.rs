@@ -143,32 +143,26 @@ fn is_file(text: &str) -> bool {
 }
 
 fn scenarios(chosen: &[String]) -> Result<Vec<ScenarioConfig>, CliError> {
-    let builtin = builtin_scenarios();
-    if chosen.is_empty() {
-        return Ok(builtin);
-    }
-    chosen
-        .iter()
-        .map(|text| {
-            if is_file(text) {
-                let source = Source::File(text.into());
-                return config_file::load(
-                    &source,
-                    ScenarioConfig::from_json,
-                    ScenarioConfig::from_toml,
-                );
-            }
-            builtin
-                .iter()
-                .find(|s| s.name == *text)
-                .cloned()
-                .ok_or_else(|| unknown("scenario", text, builtin.iter().map(|s| &s.name)))
-        })
-        .collect()
+    let load = |source: &Source| {
+        config_file::load(source, ScenarioConfig::from_json, ScenarioConfig::from_toml)
+    };
+    choose("scenario", chosen, builtin_scenarios(), |s| &s.name, load)
 }
 
 fn policies(chosen: &[String]) -> Result<Vec<Policy>, CliError> {
-    let builtin = builtin_policies()?;
+    let load = |source: &Source| config_file::load(source, Policy::from_json, Policy::from_toml);
+    choose("policy", chosen, builtin_policies()?, |p| p.name(), load)
+}
+
+/// The built-ins named in `chosen` and the files it lists, in its order; all built-ins when
+/// it is empty.
+fn choose<T: Clone>(
+    what: &str,
+    chosen: &[String],
+    builtin: Vec<T>,
+    name: impl Fn(&T) -> &str,
+    load: impl Fn(&Source) -> Result<T, CliError>,
+) -> Result<Vec<T>, CliError> {
     if chosen.is_empty() {
         return Ok(builtin);
     }
@@ -176,34 +170,21 @@ fn policies(chosen: &[String]) -> Result<Vec<Policy>, CliError> {
         .iter()
         .map(|text| {
             if is_file(text) {
-                let source = Source::File(text.into());
-                return config_file::load(&source, Policy::from_json, Policy::from_toml);
+                return load(&Source::File(text.into()));
             }
             builtin
                 .iter()
-                .find(|p| p.name() == text)
+                .find(|item| name(item) == text)
                 .cloned()
                 .ok_or_else(|| {
-                    unknown(
-                        "policy",
-                        text,
-                        builtin.iter().map(|p| p.config().name.as_str()),
-                    )
+                    let known: Vec<&str> = builtin.iter().map(&name).collect();
+                    CliError::Usage(format!(
+                        "no built-in {what} `{text}` and no such file; built-in: {}",
+                        known.join(", ")
+                    ))
                 })
         })
         .collect()
-}
-
-fn unknown<'a>(
-    what: &str,
-    name: &str,
-    known: impl Iterator<Item = impl AsRef<str> + 'a>,
-) -> CliError {
-    let known: Vec<String> = known.map(|k| k.as_ref().to_string()).collect();
-    CliError::Usage(format!(
-        "no built-in {what} `{name}` and no such file; built-in: {}",
-        known.join(", ")
-    ))
 }
 
 fn listing() -> Result<String, CliError> {

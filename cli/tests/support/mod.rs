@@ -56,3 +56,10 @@ pub fn judge(config: &str, baseline: &str, canary: &str, extra: &[&str]) -> Run 
     args.extend_from_slice(extra);
     run(&args)
 }
+
+/// Asserts an input error: exit 3, nothing judged on stdout, `needle` in the message.
+pub fn assert_refused(r: &Run, needle: &str) {
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(r.stderr.contains(needle), "{needle:?} not in: {}", r.stderr);
+}
