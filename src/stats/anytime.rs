@@ -159,30 +159,12 @@ impl Stage {
         self.log_bayes_factor - x_log_ratio(c, pi) - x_log_ratio(d, 1.0 - pi)
     }
 
-    /// The stage's log likelihood at log rate ratio `u`, and its slope in `u`.
-    fn log_likelihood(&self, u: f64) -> (f64, f64) {
-        let logit = u + (self.share / (1.0 - self.share)).ln();
-        let (c, d) = (self.canary as f64, self.baseline as f64);
-        // log theta = -softplus(-logit), log(1 - theta) = -softplus(logit).
-        let value = -c * softplus(-logit) - d * softplus(logit);
-        let theta = 1.0 / (1.0 + (-logit).exp());
-        (value, c - (c + d) * theta)
-    }
-
     /// `log` of the stage's marginal likelihood `B(a + C, b + D)/B(a, b)`.
     fn log_marginal(&self) -> f64 {
         let pi = self.share;
         self.log_bayes_factor
             + self.canary as f64 * pi.ln()
             + self.baseline as f64 * (1.0 - pi).ln()
-    }
-}
-
-fn softplus(x: f64) -> f64 {
-    if x > 0.0 {
-        x + (-x).exp().ln_1p()
-    } else {
-        x.exp().ln_1p()
     }
 }
 
@@ -351,11 +333,17 @@ impl EventCountTest {
         }
     }
 
-    fn log_likelihood(&self, u: f64) -> (f64, f64) {
-        self.stages().fold((0.0, 0.0), |(value, slope), stage| {
-            let (v, s) = stage.log_likelihood(u);
-            (value + v, slope + s)
-        })
+    fn likelihood(&self) -> Likelihood {
+        Likelihood {
+            stages: self
+                .stages()
+                .map(|stage| StageCounts {
+                    log_odds: (stage.share / (1.0 - stage.share)).ln(),
+                    canary: stage.canary as f64,
+                    baseline: stage.baseline as f64,
+                })
+                .collect(),
+        }
     }
 
     /// The log rate ratio maximising the likelihood (concave in it): infinite when one arm
@@ -368,16 +356,91 @@ impl EventCountTest {
         if counts.baseline == 0 {
             return f64::INFINITY;
         }
+        let likelihood = self.likelihood();
         // Widen until the slope changes sign; stop at infinity, where rounding can leave the
         // slope at zero for extreme counts.
         let (mut low, mut high) = (-1.0f64, 1.0f64);
-        while low.is_finite() && self.log_likelihood(low).1 <= 0.0 {
+        while low.is_finite() && likelihood.slope(low).value <= 0.0 {
             low *= 2.0;
         }
-        while high.is_finite() && self.log_likelihood(high).1 >= 0.0 {
+        while high.is_finite() && likelihood.slope(high).value >= 0.0 {
             high *= 2.0;
         }
-        bisect(low, high, |u| self.log_likelihood(u).1 > 0.0)
+        bisect(low, high, |u| likelihood.slope(u))
+    }
+}
+
+/// A stage's counts as the likelihood needs them.
+struct StageCounts {
+    log_odds: f64,
+    canary: f64,
+    baseline: f64,
+}
+
+/// The log likelihood over all stages, with the per-stage logarithms of the odds computed
+/// once per root search rather than once per evaluation.
+struct Likelihood {
+    stages: Vec<StageCounts>,
+}
+
+/// A function value with its slope (for Newton steps) and the size of its terms (for how far
+/// rounding can move the value).
+#[derive(Debug, Clone, Copy)]
+struct Evaluation {
+    value: f64,
+    slope: f64,
+    magnitude: f64,
+}
+
+impl Likelihood {
+    /// The log likelihood at log rate ratio `u`; its slope is approximate (the value is
+    /// exact, the slope only steers Newton steps), so one `exp` and one `ln_1p` per stage.
+    fn value(&self, u: f64) -> Evaluation {
+        let mut sum = Evaluation {
+            value: 0.0,
+            slope: 0.0,
+            magnitude: 0.0,
+        };
+        for stage in &self.stages {
+            let logit = u + stage.log_odds;
+            let (c, d) = (stage.canary, stage.baseline);
+            // softplus(x) = max(x, 0) + ln_1p(exp(-|x|)), and softplus(-x) shares the exp.
+            let small = (-logit.abs()).exp();
+            let tail = small.ln_1p();
+            let (softplus_neg, softplus_pos) = if logit > 0.0 {
+                (tail, logit + tail)
+            } else {
+                (-logit + tail, tail)
+            };
+            let theta = if logit > 0.0 {
+                1.0 / (1.0 + small)
+            } else {
+                small / (1.0 + small)
+            };
+            sum.value += -c * softplus_neg - d * softplus_pos;
+            sum.slope += c - (c + d) * theta;
+            sum.magnitude += (c + d) * (1.0 + logit.abs());
+        }
+        sum.magnitude += sum.value.abs();
+        sum
+    }
+
+    /// The slope of the log likelihood at `u` (exact, one `exp` per stage) and its own slope.
+    fn slope(&self, u: f64) -> Evaluation {
+        let mut sum = Evaluation {
+            value: 0.0,
+            slope: 0.0,
+            magnitude: 0.0,
+        };
+        for stage in &self.stages {
+            let logit = u + stage.log_odds;
+            let (c, d) = (stage.canary, stage.baseline);
+            let theta = 1.0 / (1.0 + (-logit).exp());
+            sum.value += c - (c + d) * theta;
+            sum.slope -= (c + d) * theta * (1.0 - theta);
+            sum.magnitude += (c + d) * (1.0 + logit.abs());
+        }
+        sum
     }
 }
 
@@ -440,13 +503,14 @@ impl SequentialTest for EventCountTest {
     fn interval(&self) -> Option<Interval> {
         let level: f64 =
             self.stages().map(Stage::log_marginal).sum::<f64>() - (1.0 / self.options.alpha).ln();
-        let inside = |u: f64| self.log_likelihood(u).0 > level;
+        let likelihood = self.likelihood();
+        let inside = |u: f64| likelihood.value(u).value > level;
         let best = self.best_log_ratio();
         if best.is_nan() {
             return None; // counts so extreme that the likelihood is not representable
         }
         let best_value = if best.is_finite() {
-            self.log_likelihood(best).0
+            likelihood.value(best).value
         } else {
             0.0 // one arm without events: the likelihood tends to 1 at the infinite end
         };
@@ -472,7 +536,14 @@ impl SequentialTest for EventCountTest {
                     return direction * f64::INFINITY;
                 }
             }
-            bisect(start, start + direction * width, inside)
+            bisect(start, start + direction * width, |u| {
+                let at = likelihood.value(u);
+                Evaluation {
+                    value: at.value - level,
+                    magnitude: at.magnitude + level.abs(),
+                    ..at
+                }
+            })
         };
         let low = match self.options.alternative {
             Alternative::Less => 0.0,
@@ -491,10 +562,38 @@ impl SequentialTest for EventCountTest {
     }
 }
 
-/// The point between `inside` (where `keep(inside)` holds) and `outside` where `keep` turns
-/// false, to full double precision; a non-finite midpoint (an infinite or NaN end) ends the
-/// search there.
-fn bisect(mut inside: f64, mut outside: f64, keep: impl Fn(f64) -> bool) -> f64 {
+/// Values within this fraction of the size of their terms may have the wrong sign through
+/// rounding; beyond it (thousands of roundings away) they are taken as exact.
+const ROUNDING_MARGIN: f64 = 1e-12;
+
+/// The point between `inside` (where `f > 0`) and `outside` where `f(u).value > 0` turns false,
+/// to full double precision; a non-finite midpoint (an infinite or NaN end) ends the search
+/// there.
+///
+/// The result is that of plain bisection of the whole bracket, bit for bit: safeguarded
+/// Newton steps first locate the root, two evaluations confirm the sign of `f` clearly (well
+/// beyond rounding) a little way either side of it, and the bisection is then replayed,
+/// evaluating `f` only at midpoints between those two points. Where the confirmation fails the
+/// bisection runs in full.
+fn bisect(inside: f64, outside: f64, f: impl Fn(f64) -> Evaluation) -> f64 {
+    let keep = |u: f64| f(u).value > 0.0;
+    let Some((near_inside, near_outside)) = confirmed_bracket(inside, outside, &f) else {
+        return replay_bisection(inside, outside, keep);
+    };
+    let direction = outside - inside;
+    replay_bisection(inside, outside, |u| {
+        if (u - near_inside) * direction <= 0.0 {
+            true
+        } else if (u - near_outside) * direction >= 0.0 {
+            false
+        } else {
+            keep(u)
+        }
+    })
+}
+
+/// Plain bisection: `keep` at each midpoint moves the inside or the outside end.
+fn replay_bisection(mut inside: f64, mut outside: f64, keep: impl Fn(f64) -> bool) -> f64 {
     loop {
         let mid = 0.5 * (inside + outside);
         if mid == inside || mid == outside || !mid.is_finite() {
@@ -506,6 +605,64 @@ fn bisect(mut inside: f64, mut outside: f64, keep: impl Fn(f64) -> bool) -> f64 
             outside = mid;
         }
     }
+}
+
+/// Points strictly between the ends (or the ends themselves) on either side of the root of
+/// `f`, where `f` is positive on the inside and negative on the outside by far more than
+/// rounding: `f` is monotone between the root and the ends, so its sign beyond them is
+/// known. `None` when the ends are not finite or the search does not settle.
+fn confirmed_bracket(
+    inside: f64,
+    outside: f64,
+    f: impl Fn(f64) -> Evaluation,
+) -> Option<(f64, f64)> {
+    if !(inside.is_finite() && outside.is_finite()) || inside == outside {
+        return None;
+    }
+    // Safeguarded Newton (Newton steps inside a shrinking bracket, bisection otherwise) until
+    // the value is within the rounding margin of zero.
+    let (mut low, mut high) = (inside, outside);
+    let mut u = 0.5 * (low + high);
+    let mut at = f(u);
+    for _ in 0..100 {
+        if at.value.is_nan() {
+            return None;
+        }
+        if at.value.abs() <= ROUNDING_MARGIN * at.magnitude {
+            break;
+        }
+        if at.value > 0.0 {
+            low = u;
+        } else {
+            high = u;
+        }
+        let newton = u - at.value / at.slope;
+        let between = (newton - low) * (newton - high) < 0.0;
+        u = if between { newton } else { 0.5 * (low + high) };
+        if u == low || u == high {
+            break;
+        }
+        at = f(u);
+    }
+    // Step out from the root estimate until both signs are clear.
+    let direction = (outside - inside).signum();
+    let mut width = (ROUNDING_MARGIN * at.magnitude / at.slope.abs()).max(u.abs() * 1e-15);
+    for _ in 0..8 {
+        let clear = |point: f64, end: f64, sign: f64| {
+            if (point - end) * (end - u) >= 0.0 {
+                return Some(end);
+            }
+            let at = f(point);
+            (at.value * sign > ROUNDING_MARGIN * at.magnitude).then_some(point)
+        };
+        let near_inside = clear(u - direction * width, inside, 1.0);
+        let near_outside = clear(u + direction * width, outside, -1.0);
+        if let (Some(near_inside), Some(near_outside)) = (near_inside, near_outside) {
+            return Some((near_inside, near_outside));
+        }
+        width *= 32.0;
+    }
+    None
 }
 
 fn check_share(share: f64) -> Result<()> {
