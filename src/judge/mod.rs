@@ -66,9 +66,9 @@ pub use stream::{JudgeState, MetricState};
 pub use verdict::{Decision, ScoreClass, Verdict, VERDICT_VERSION};
 
 use crate::error::{Error, Result};
-use classify::{judge_snapshot, Level};
 #[cfg(feature = "sim")]
 pub(crate) use classify::histogram_quantile;
+use classify::{judge_snapshot, Level};
 
 /// A checked judge configuration, ready to judge observations.
 #[derive(Debug, Clone, PartialEq)]

@@ -133,7 +133,10 @@ impl Plan {
             }
             Ok(())
         };
-        names(self.scenarios.iter().map(|s| s.name.as_str()).collect(), "scenario")?;
+        names(
+            self.scenarios.iter().map(|s| s.name.as_str()).collect(),
+            "scenario",
+        )?;
         names(self.policies.iter().map(|p| p.name()).collect(), "policy")?;
         for scenario in &self.scenarios {
             for policy in &self.policies {
@@ -179,8 +182,11 @@ impl Plan {
             .flat_map(|s| (0..self.policies.len()).map(move |p| (s, p)))
             .map(|(s, p)| {
                 let policy = &self.policies[p];
-                let service =
-                    Service::new(&self.scenarios[s], &policy.metric_names(), policy.uses_budget());
+                let service = Service::new(
+                    &self.scenarios[s],
+                    &policy.metric_names(),
+                    policy.uses_budget(),
+                );
                 (s, p, service)
             })
             .collect();

@@ -153,10 +153,12 @@ impl Service {
                     let active = metric.changes(mask);
                     let groups = [(baseline, &[][..]), (canary, &active[..])];
                     let [b, c] = groups.map(|(n, changes)| {
-                        let rate = changes.iter().fold(events.rate, |rate, change| match change {
-                            Change::RateFactor(f) => rate * f,
-                            _ => rate,
-                        });
+                        let rate = changes
+                            .iter()
+                            .fold(events.rate, |rate, change| match change {
+                                Change::RateFactor(f) => rate * f,
+                                _ => rate,
+                            });
                         let events = match events.counting {
                             Counting::Binomial => binomial(rng, n, rate.min(1.0)),
                             Counting::Poisson => poisson(rng, rate * n as f64).min(n),
@@ -271,9 +273,11 @@ impl Metric {
             Record::Samples { limit } => {
                 let [b, c] = groups.map(|(n, mask)| {
                     let factor = if noisy { self.noisy } else { 1.0 };
-                    let mixture = self.model.latency.as_ref().map(|latency| {
-                        Mixture::new(latency, &self.changes(mask), factor)
-                    });
+                    let mixture = self
+                        .model
+                        .latency
+                        .as_ref()
+                        .map(|latency| Mixture::new(latency, &self.changes(mask), factor));
                     mixture.map_or_else(Vec::new, |mix| {
                         (0..n.min(u64::from(*limit)))
                             .map(|_| mix.sample(rng))

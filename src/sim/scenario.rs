@@ -304,7 +304,10 @@ pub enum Change {
 
 impl Change {
     fn is_latency(&self) -> bool {
-        matches!(self, Change::Scale(_) | Change::Shift(_) | Change::Tail { .. })
+        matches!(
+            self,
+            Change::Scale(_) | Change::Shift(_) | Change::Tail { .. }
+        )
     }
 }
 
@@ -357,7 +360,10 @@ impl ScenarioConfig {
             if m.name == name {
                 return Some((m, &m.record));
             }
-            m.views.iter().find(|v| v.name == name).map(|v| (m, &v.record))
+            m.views
+                .iter()
+                .find(|v| v.name == name)
+                .map(|v| (m, &v.record))
         })
     }
 
@@ -365,7 +371,9 @@ impl ScenarioConfig {
     pub fn names(&self) -> Vec<&str> {
         self.metrics
             .iter()
-            .flat_map(|m| std::iter::once(m.name.as_str()).chain(m.views.iter().map(|v| v.name.as_str())))
+            .flat_map(|m| {
+                std::iter::once(m.name.as_str()).chain(m.views.iter().map(|v| v.name.as_str()))
+            })
             .collect()
     }
 
@@ -385,7 +393,11 @@ impl ScenarioConfig {
             return bad("size".into(), size.to_string(), "must be finite");
         }
         if self.tick.as_secs() == 0 {
-            return bad("tick".into(), "0s".into(), "a tick lasts at least one second");
+            return bad(
+                "tick".into(),
+                "0s".into(),
+                "a tick lasts at least one second",
+            );
         }
         if self.max_ticks() == 0 {
             return bad(
@@ -413,7 +425,9 @@ impl ScenarioConfig {
         }
         for (i, regression) in self.regressions.iter().enumerate() {
             self.validate_regression(i, regression)?;
-            let same = self.regressions[..=i].iter().filter(|r| r.metric == regression.metric);
+            let same = self.regressions[..=i]
+                .iter()
+                .filter(|r| r.metric == regression.metric);
             if same.count() > super::generate::MAX_REGRESSIONS_PER_METRIC {
                 return bad(
                     format!("regressions[{i}].metric"),
@@ -423,7 +437,10 @@ impl ScenarioConfig {
             }
         }
         if let Some(budget) = &self.budget {
-            if !self.metric(&budget.metric).is_some_and(|m| m.events.is_some()) {
+            if self
+                .metric(&budget.metric)
+                .is_none_or(|m| m.events.is_none())
+            {
                 return bad(
                     "budget.metric".into(),
                     format!("{:?}", budget.metric),
@@ -472,9 +489,7 @@ impl ScenarioConfig {
                 share > 0.0 && share < 1.0 && factor.is_finite() && factor > 1.0
             }
             Change::RateFactor(f) => {
-                f.is_finite()
-                    && f >= 0.0
-                    && metric.events.is_some_and(|e| e.rate * f <= 1.0)
+                f.is_finite() && f >= 0.0 && metric.events.is_some_and(|e| e.rate * f <= 1.0)
             }
         };
         if !ok {

@@ -12,10 +12,16 @@ use crate::span::Span;
 /// The built-in policies' files, by name.
 pub const POLICY_FILES: [(&str, &str); 8] = [
     ("anytime", include_str!("policies/anytime.toml")),
-    ("anytime-budget", include_str!("policies/anytime-budget.toml")),
+    (
+        "anytime-budget",
+        include_str!("policies/anytime-budget.toml"),
+    ),
     ("mw-peeking", include_str!("policies/mw-peeking.toml")),
     ("mw-bonferroni", include_str!("policies/mw-bonferroni.toml")),
-    ("mw-fixed-horizon", include_str!("policies/mw-fixed-horizon.toml")),
+    (
+        "mw-fixed-horizon",
+        include_str!("policies/mw-fixed-horizon.toml"),
+    ),
     ("kayenta", include_str!("policies/kayenta.toml")),
     ("argo", include_str!("policies/argo.toml")),
     ("flagger", include_str!("policies/flagger.toml")),
@@ -67,13 +73,20 @@ pub fn builtin_scenarios() -> Vec<ScenarioConfig> {
                 requests: 6.0,
                 ..base_traffic()
             },
-            ..service("null-low-traffic", "healthy canary of a service with 6 requests a minute")
+            ..service(
+                "null-low-traffic",
+                "healthy canary of a service with 6 requests a minute",
+            )
         },
     ];
     for factor in [1.5, 2.0, 4.0, 10.0] {
         suite.push(family(
             format!("errors-x{factor}"),
-            format!("error rate {} % -> {} %", ERROR_RATE * 100.0, ERROR_RATE * factor * 100.0),
+            format!(
+                "error rate {} % -> {} %",
+                ERROR_RATE * 100.0,
+                ERROR_RATE * factor * 100.0
+            ),
             "error rate",
             factor,
             errors(factor),
@@ -93,7 +106,10 @@ pub fn builtin_scenarios() -> Vec<ScenarioConfig> {
             share: 0.02,
             factor: 5.0,
         })],
-        ..service("latency-tail", "2 % of requests 5x slower: p99 worse, median unchanged")
+        ..service(
+            "latency-tail",
+            "2 % of requests 5x slower: p99 worse, median unchanged",
+        )
     });
     suite.push(ScenarioConfig {
         regressions: vec![Regression {
@@ -110,7 +126,10 @@ pub fn builtin_scenarios() -> Vec<ScenarioConfig> {
             }),
             ..errors(10.0)
         }],
-        ..service("errors-intermittent-x10", "error rate x10 for 5 minutes in every 20")
+        ..service(
+            "errors-intermittent-x10",
+            "error rate x10 for 5 minutes in every 20",
+        )
     });
     suite.push(ScenarioConfig {
         traffic: Traffic {
@@ -118,7 +137,10 @@ pub fn builtin_scenarios() -> Vec<ScenarioConfig> {
             ..base_traffic()
         },
         regressions: vec![errors(10.0)],
-        ..service("low-traffic-errors-x10", "error rate x10 at 6 requests a minute")
+        ..service(
+            "low-traffic-errors-x10",
+            "error rate x10 at 6 requests a minute",
+        )
     });
     suite
 }

@@ -52,13 +52,13 @@ pub use mixture_boundary::{
     UniformBoundary,
 };
 pub use msprt::{ArmSummary, MeanDifferenceMsprt, MeanObservation, MsprtOptions, Variance};
+#[cfg(feature = "sim")]
+pub(crate) use normal::normal_sf;
 pub use outliers::{
     iqr_fences, remove_iqr_outliers, FenceRule, IqrFenceOptions, IqrFences, OutlierRemoval,
 };
 pub use quantile_cs::{Arm, CatchAll, Latency, QuantileBand, QuantileTest, QuantileTestOptions};
 pub(crate) use rank::linear_quantile;
-#[cfg(feature = "sim")]
-pub(crate) use normal::normal_sf;
 pub use sequential::{Interval, SequentialDecision, SequentialTest};
 pub use sprt::{BernoulliSprt, Increment, NormalSprt, PoissonSprt, Sprt, SprtModel, SprtOptions};
 pub use sprt_exact::{ExactOcOptions, ExactOperatingPoint};
