@@ -30,15 +30,17 @@
 
 mod evaluate;
 mod generate;
+mod plots;
 mod policy;
 mod report;
 mod rollout;
 mod scenario;
 mod suite;
-
+mod svg;
 mod tally;
 
 pub use evaluate::{Cell, Evaluation, Plan, PolicyInfo, ScenarioInfo, EVALUATION_VERSION};
+pub use plots::{false_vs_missed, plots, power_curves, time_to_promotion, time_to_rollback};
 pub use policy::{Policy, PolicyConfig};
 pub use report::{CellFigures, PolicyFigures, Rate, Report};
 pub use rollout::{Ending, RolloutOutcome};
