@@ -246,7 +246,7 @@ impl Chart {
             top = number(TOP),
             bottom = number(HEIGHT - BOTTOM),
             tx = number(px + 4.0),
-            ty = number(TOP + 12.0),
+            ty = number(HEIGHT - BOTTOM - 6.0),
             label = escape(label)
         );
     }
