@@ -6,7 +6,8 @@
 //! [`Plan`] runs rollouts of every scenario under every policy in parallel and returns an
 //! [`Evaluation`] of exact counts, which merges with the counts of other shards of the same
 //! run; a [`Report`] turns it into rates with confidence intervals, times and traffic, as a
-//! table, CSV, JSON or SVG plots.
+//! table, CSV or JSON, and [`plots`] draws it as SVG: power curves, times to a decision, and
+//! false rollbacks against missed regressions.
 //!
 //! ```
 //! use canary_judge::sim::{builtin_policies, builtin_scenarios, Plan, Report};

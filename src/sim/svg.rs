@@ -124,6 +124,8 @@ pub(crate) struct Chart {
     x: Axis,
     y: Axis,
     body: String,
+    /// Reference lines and their labels, drawn over the series and unclipped.
+    references: String,
     legend: Vec<String>,
 }
 
@@ -136,6 +138,7 @@ impl Chart {
             x,
             y,
             body: String::new(),
+            references: String::new(),
             legend: Vec::new(),
         }
     }
@@ -231,14 +234,14 @@ impl Chart {
         self.body.push_str(&out);
     }
 
-    /// A dashed grey line across the plot at `x` (vertical) with a label.
+    /// A dashed grey line across the plot at `x` (vertical), labelled above the plot.
     pub(crate) fn vertical_reference(&mut self, x: f64, label: &str) {
         let px = self.px(x);
         if !px.is_finite() {
             return;
         }
         let _ = writeln!(
-            self.body,
+            self.references,
             "<g class=\"reference\"><line x1=\"{x}\" y1=\"{top}\" x2=\"{x}\" y2=\"{bottom}\" \
              stroke=\"#555\" stroke-dasharray=\"4 4\"/><text x=\"{tx}\" y=\"{ty}\" \
              font-size=\"11\" fill=\"#555\">{label}</text></g>",
@@ -246,7 +249,7 @@ impl Chart {
             top = number(TOP),
             bottom = number(HEIGHT - BOTTOM),
             tx = number(px + 4.0),
-            ty = number(HEIGHT - BOTTOM - 6.0),
+            ty = number(TOP - 5.0),
             label = escape(label)
         );
     }
@@ -284,6 +287,7 @@ impl Chart {
         );
         out.push_str(&self.axes());
         let _ = write!(out, "<g clip-path=\"url(#plot)\">\n{}</g>\n", self.body);
+        out.push_str(&self.references);
         out.push_str(&self.legend());
         out.push_str("</svg>\n");
         out
