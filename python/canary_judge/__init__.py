@@ -3,7 +3,8 @@
 Is the canary (a new version) worse than the baseline (the running one), and how sure are we?
 Rank tests with scipy's interface (``mannwhitneyu``), the Hodges-Lehmann shift, power and
 minimum-sample rules, error budgets and burn rates, sequential tests that stay valid however
-often they are looked at, smoothers for per-tick results, and the multi-metric judge and rollout gate.
+often they are looked at, smoothers for per-tick results, the multi-metric judge and rollout
+gate, and a simulator that scores gating policies (``evaluate``), in shards that merge exactly.
 
 Pass the canary as ``x`` and the baseline as ``y``: then ``alternative="greater"`` tests "the
 canary is larger" and every effect reads as canary relative to baseline. Every invalid input
@@ -14,6 +15,8 @@ from ._core import (
     BernoulliSprt,
     budget,
     BudgetGate,
+    builtin_policies,
+    builtin_scenarios,
     burn_factor,
     burn_rate,
     CanaryJudgeError,
@@ -21,6 +24,10 @@ from ._core import (
     effect_sizes,
     EffectSizes,
     error_budget,
+    evaluate,
+    evaluation_plots,
+    evaluation_report,
+    evaluation_table,
     EventCountTest,
     Ewma,
     Gate,
@@ -38,6 +45,7 @@ from ._core import (
     mannwhitneyu_grouped,
     MannWhitneyUResult,
     MeanDifferenceMsprt,
+    merge_evaluations,
     MinExpectedEvents,
     MinObservations,
     MultiWindowPolicy,
@@ -111,5 +119,13 @@ __all__ = [
     "Judge",
     "Gate",
     "GateState",
+    # Policy simulator
+    "builtin_scenarios",
+    "builtin_policies",
+    "evaluate",
+    "merge_evaluations",
+    "evaluation_report",
+    "evaluation_table",
+    "evaluation_plots",
     "__version__",
 ]

@@ -37,16 +37,23 @@ __all__ = [
     "TwoSampleSprt",
     "Vote",
     "budget",
+    "builtin_policies",
+    "builtin_scenarios",
     "burn_factor",
     "burn_rate",
     "effect_sizes",
     "error_budget",
+    "evaluate",
+    "evaluation_plots",
+    "evaluation_report",
+    "evaluation_table",
     "hodges_lehmann",
     "mann_whitney_detectable_superiority",
     "mann_whitney_power",
     "mann_whitney_sample_size",
     "mannwhitneyu",
     "mannwhitneyu_grouped",
+    "merge_evaluations",
     "time_to_exhaustion",
     "two_proportions_detectable_rate",
     "two_proportions_power",
@@ -574,3 +581,37 @@ class Gate:
     def start(self) -> GateState: ...
     def step(self, state: GateState, now: int, observations: Mapping[str, Any]) -> dict[str, Any]: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+
+# Policy simulator
+
+#: A scenario or policy: a built-in's name, a configuration dict, or its JSON or TOML text.
+_Config = Union[str, Mapping[str, Any]]
+
+def builtin_scenarios() -> list[dict[str, Any]]:
+    """The built-in scenarios' configurations."""
+
+def builtin_policies() -> list[dict[str, Any]]:
+    """The built-in policies' configurations."""
+
+def evaluate(
+    scenarios: Sequence[_Config] | None = None,
+    policies: Sequence[_Config] | None = None,
+    rollouts: int = 100,
+    first_rollout: int = 0,
+    seed: int = 0,
+    threads: int | None = None,
+) -> dict[str, Any]:
+    """Rollouts first_rollout .. first_rollout + rollouts of every scenario under every policy:
+    the run's exact counts, mergeable with other shards of the run."""
+
+def merge_evaluations(evaluations: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The exact merge of shards of one run."""
+
+def evaluation_report(evaluation: Mapping[str, Any]) -> dict[str, Any]:
+    """Rates with 95 % intervals, times and traffic, per policy and per scenario and policy."""
+
+def evaluation_table(evaluation: Mapping[str, Any]) -> str:
+    """The report as a text table."""
+
+def evaluation_plots(evaluation: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The plots as SVG documents: (file name, SVG) pairs."""

@@ -2,7 +2,8 @@
 //! `canary_judge` wheel.
 //!
 //! One file per family of the library (`rank_tests`, `power`, `sample_rules`, `slo`,
-//! `sequential`, `smoothing`, `verdict`: the judge and the rollout gate), on shared plumbing: `errors` (the exception), `arrays` (numpy
+//! `sequential`, `smoothing`, `verdict`: the judge and the rollout gate, `sim`: the policy
+//! simulator), on shared plumbing: `errors` (the exception), `arrays` (numpy
 //! input), `choices` (string arguments), `records` (result classes), `state` (stateful,
 //! picklable classes) and `serde_py` (dict results). A new family is a new file and one more
 //! `#[pymodule_export]` line below.
@@ -18,6 +19,7 @@ mod records;
 mod sample_rules;
 mod sequential;
 mod serde_py;
+mod sim;
 mod slo;
 mod smoothing;
 mod state;
@@ -50,6 +52,11 @@ mod _core {
     use crate::sequential::{
         BernoulliSprt, EventCountTest, MeanDifferenceMsprt, NormalSprt, PoissonSprt, QuantileTest,
         TwoSampleSprt,
+    };
+    #[pymodule_export]
+    use crate::sim::{
+        builtin_policies, builtin_scenarios, evaluate, evaluation_plots, evaluation_report,
+        evaluation_table, merge_evaluations,
     };
     #[pymodule_export]
     use crate::slo::{

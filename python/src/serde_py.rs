@@ -5,12 +5,12 @@
 //! every duration in the Python API.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Number, Value};
 
-use crate::errors::invalid;
+use crate::errors::{invalid, raise};
 
 /// A library value (a report, a configuration) as plain Python objects.
 pub fn to_py<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
@@ -52,7 +52,7 @@ pub fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, P
 }
 
 /// Seconds of a serialized `std::time::Duration`.
-fn duration_seconds(map: &serde_json::Map<String, Value>) -> Option<f64> {
+fn duration_seconds(map: &Map<String, Value>) -> Option<f64> {
     if map.len() != 2 {
         return None;
     }
@@ -69,4 +69,63 @@ pub fn from_json<T: DeserializeOwned>(what: &str, json: &str) -> PyResult<T> {
 /// The JSON text of a library value.
 pub fn to_json<T: Serialize>(value: &T) -> PyResult<String> {
     serde_json::to_string(value).map_err(|e| invalid(format!("cannot serialize the state: {e}")))
+}
+
+/// A Python value as JSON: dicts with string keys, lists, tuples, numpy arrays (through
+/// `tolist()`), numbers, strings, booleans and None. NaN becomes `null`, which metric data
+/// reads back as NaN (JSON has no NaN).
+pub fn to_value(object: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if object.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = object.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if object.is_instance_of::<PyInt>() {
+        if let Ok(u) = object.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        return Ok(Value::from(object.extract::<i64>()?));
+    }
+    if object.is_instance_of::<PyFloat>() {
+        return Ok(Number::from_f64(object.extract::<f64>()?).map_or(Value::Null, Value::Number));
+    }
+    if let Ok(s) = object.cast::<PyString>() {
+        return Ok(Value::String(s.extract::<String>()?));
+    }
+    if let Ok(dict) = object.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (key, item) in dict.iter() {
+            let key: String = key
+                .extract()
+                .map_err(|_| invalid(format!("dict keys must be strings, not {key:?}")))?;
+            map.insert(key, to_value(&item)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if object.is_instance_of::<PyList>() || object.is_instance_of::<PyTuple>() {
+        return object
+            .try_iter()?
+            .map(|item| to_value(&item?))
+            .collect::<PyResult<_>>()
+            .map(Value::Array);
+    }
+    if object.hasattr("tolist")? {
+        // numpy arrays and scalars
+        return to_value(&object.call_method0("tolist")?);
+    }
+    Err(invalid(format!(
+        "cannot read a value of type {} as configuration or data: use dicts, lists, numbers, strings or numpy arrays",
+        object.get_type().name()?
+    )))
+}
+
+/// A library document from a Python dict, read as the JSON loader reads it (field paths in
+/// error messages included).
+pub fn from_dict<T>(
+    object: &Bound<'_, PyAny>,
+    read: impl Fn(&str) -> canary_judge::Result<T>,
+) -> PyResult<T> {
+    let text = serde_json::to_string(&to_value(object)?).map_err(|e| invalid(e.to_string()))?;
+    read(&text).map_err(raise)
 }

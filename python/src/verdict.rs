@@ -4,71 +4,10 @@
 use canary_judge::judge::{self as core_judge, Observations};
 use canary_judge::policy;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use serde_json::{Map, Number, Value};
 
 use crate::errors::{invalid, raise};
-use crate::serde_py::{to_json, to_py};
+use crate::serde_py::{from_dict, to_json, to_py};
 use crate::state::stateful;
-
-/// A Python value as JSON: dicts with string keys, lists, tuples, numpy arrays (through
-/// `tolist()`), numbers, strings, booleans and None. NaN becomes `null`, which metric data
-/// reads back as NaN (JSON has no NaN).
-fn to_value(object: &Bound<'_, PyAny>) -> PyResult<Value> {
-    if object.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(b) = object.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if object.is_instance_of::<PyInt>() {
-        if let Ok(u) = object.extract::<u64>() {
-            return Ok(Value::from(u));
-        }
-        return Ok(Value::from(object.extract::<i64>()?));
-    }
-    if object.is_instance_of::<PyFloat>() {
-        return Ok(Number::from_f64(object.extract::<f64>()?).map_or(Value::Null, Value::Number));
-    }
-    if let Ok(s) = object.cast::<PyString>() {
-        return Ok(Value::String(s.extract::<String>()?));
-    }
-    if let Ok(dict) = object.cast::<PyDict>() {
-        let mut map = Map::new();
-        for (key, item) in dict.iter() {
-            let key: String = key
-                .extract()
-                .map_err(|_| invalid(format!("dict keys must be strings, not {key:?}")))?;
-            map.insert(key, to_value(&item)?);
-        }
-        return Ok(Value::Object(map));
-    }
-    if object.is_instance_of::<PyList>() || object.is_instance_of::<PyTuple>() {
-        return object
-            .try_iter()?
-            .map(|item| to_value(&item?))
-            .collect::<PyResult<_>>()
-            .map(Value::Array);
-    }
-    if object.hasattr("tolist")? {
-        // numpy arrays and scalars
-        return to_value(&object.call_method0("tolist")?);
-    }
-    Err(invalid(format!(
-        "cannot read a value of type {} as configuration or data: use dicts, lists, numbers, strings or numpy arrays",
-        object.get_type().name()?
-    )))
-}
-
-/// A library document from a Python dict, read as the JSON loader reads it (field paths in
-/// error messages included).
-fn from_dict<T>(
-    object: &Bound<'_, PyAny>,
-    read: impl Fn(&str) -> canary_judge::Result<T>,
-) -> PyResult<T> {
-    let text = serde_json::to_string(&to_value(object)?).map_err(|e| invalid(e.to_string()))?;
-    read(&text).map_err(raise)
-}
 
 fn observations(object: &Bound<'_, PyAny>) -> PyResult<Observations> {
     from_dict(object, Observations::from_json)

@@ -6,7 +6,8 @@
 //! [`Plan`] runs rollouts of every scenario under every policy in parallel and returns an
 //! [`Evaluation`] of exact counts, which merges with the counts of other shards of the same
 //! run; a [`Report`] turns it into rates with confidence intervals, times and traffic, as a
-//! table, CSV, JSON or SVG plots.
+//! table, CSV or JSON, and [`plots`] draws it as SVG: power curves, times to a decision, and
+//! false rollbacks against missed regressions.
 //!
 //! ```
 //! use canary_judge::sim::{builtin_policies, builtin_scenarios, Plan, Report};
@@ -30,15 +31,17 @@
 
 mod evaluate;
 mod generate;
+mod plots;
 mod policy;
 mod report;
 mod rollout;
 mod scenario;
 mod suite;
-
+mod svg;
 mod tally;
 
 pub use evaluate::{Cell, Evaluation, Plan, PolicyInfo, ScenarioInfo, EVALUATION_VERSION};
+pub use plots::{false_vs_missed, plots, power_curves, time_to_promotion, time_to_rollback};
 pub use policy::{Policy, PolicyConfig};
 pub use report::{CellFigures, PolicyFigures, Rate, Report};
 pub use rollout::{Ending, RolloutOutcome};
