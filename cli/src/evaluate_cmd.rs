@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use canary_judge::sim::{
-    builtin_policies, builtin_scenarios, Evaluation, Plan, Policy, Report, ScenarioConfig,
+    builtin_policies, builtin_scenarios, plots, Evaluation, Plan, Policy, Report, ScenarioConfig,
 };
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -62,6 +62,10 @@ pub struct EvaluateArgs {
     /// Write every figure as JSON.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Write SVG plots into this directory (created if missing): power curves per scenario
+    /// family, times to rollback and to promotion, false rollbacks against missed regressions.
+    #[arg(long, value_name = "DIR")]
+    svg: Option<PathBuf>,
     /// List the built-in scenarios and policies, then stop.
     #[arg(long)]
     list: bool,
@@ -87,6 +91,15 @@ pub fn run(args: EvaluateArgs) -> Result<Exit, CliError> {
     for (path, text) in outputs {
         if let Some(path) = path {
             write_atomic(path, &text)?;
+        }
+    }
+    if let Some(dir) = &args.svg {
+        std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
+            file: dir.display().to_string(),
+            source,
+        })?;
+        for (name, svg) in plots(&evaluation) {
+            write_atomic(&dir.join(name), &svg)?;
         }
     }
     print!("{}", report.table());

@@ -30,6 +30,7 @@ const SMALL: [&str; 8] = [
 fn a_small_run_prints_the_table_and_writes_csv_json_and_counts() {
     let dir = temp_dir("files");
     let (csv, json, counts) = (dir.join("r.csv"), dir.join("r.json"), dir.join("c.json"));
+    let plots = dir.join("plots");
     let mut args = SMALL.to_vec();
     args.extend([
         "1",
@@ -41,6 +42,8 @@ fn a_small_run_prints_the_table_and_writes_csv_json_and_counts() {
         json.to_str().unwrap(),
         "--counts",
         counts.to_str().unwrap(),
+        "--svg",
+        plots.to_str().unwrap(),
     ]);
     let r = run(&args);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -64,6 +67,8 @@ fn a_small_run_prints_the_table_and_writes_csv_json_and_counts() {
     let counts: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(counts).unwrap()).unwrap();
     assert_eq!(counts["cells"][0]["tally"]["rollouts"], 12);
+    let svg = std::fs::read_to_string(plots.join("false-vs-missed.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("anytime"), "{svg}");
 }
 
 #[test]
