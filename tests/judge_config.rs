@@ -598,3 +598,45 @@ fn defaults_are_the_documented_ones() {
             .unwrap();
     assert_eq!(counts.config().metrics[0].test(), TestConfig::EventRate);
 }
+
+#[test]
+fn the_event_rate_prior_is_checked_and_changes_how_soon_a_large_ratio_is_caught() {
+    toml_rejects(
+        &format!("{LATENCY}concentration = 10.0\n"),
+        "metrics[0].concentration",
+        "event_rate test only",
+    );
+    let errors = |k: &str| {
+        format!("[[metrics]]\nname = \"errors\"\ndata = \"counts\"\nbad = \"increase\"\n{k}")
+    };
+    toml_rejects(
+        &errors("concentration = 0.0\n"),
+        "metrics[0].concentration",
+        "[1e-3, 1e12]",
+    );
+    // 40 errors in 10,000 canary requests against 10 in 10,000: a fourfold rate. The default
+    // prior (100 events around no change) needs more evidence than this; 10 events suffice.
+    let observations = Observations::new().with(
+        "errors",
+        MetricData::Counts {
+            baseline: canary_judge::judge::EventTotals {
+                events: 10,
+                total: 10_000,
+            },
+            canary: canary_judge::judge::EventTotals {
+                events: 40,
+                total: 10_000,
+            },
+        },
+    );
+    let decide = |k: &str| {
+        let verdict = Judge::from_toml(&errors(k))
+            .unwrap()
+            .judge(&observations)
+            .unwrap();
+        verdict.metrics[0].outcome
+    };
+    use canary_judge::judge::Outcome;
+    assert_eq!(decide(""), Outcome::Pass);
+    assert_eq!(decide("concentration = 10.0\n"), Outcome::Regression);
+}

@@ -233,6 +233,11 @@ pub struct MetricConfig {
     /// The data window of a fixed-sample test in a rollout gate; default growing.
     #[serde(default)]
     pub window: Window,
+    /// The anytime event-rate test's prior weight, in events, centred on no change (default
+    /// 100): smaller values catch large rate ratios of rare events sooner, larger ones small
+    /// ratios of plentiful events. The error rate is alpha whatever the value.
+    #[serde(default)]
+    pub concentration: Option<f64>,
 }
 
 fn default_group() -> String {
@@ -288,6 +293,22 @@ impl MetricConfig {
         if let Some(tolerance) = self.tolerance {
             if let Some(reason) = tolerance_problem(self.data, &test, tolerance) {
                 return fail("tolerance", format!("{tolerance:?}"), reason);
+            }
+        }
+        if let Some(k) = self.concentration {
+            if test != TestConfig::EventRate {
+                return fail(
+                    "concentration",
+                    k.to_string(),
+                    "applies to the event_rate test only".into(),
+                );
+            }
+            if !(1e-3..=1e12).contains(&k) {
+                return fail(
+                    "concentration",
+                    k.to_string(),
+                    "must be in [1e-3, 1e12]".into(),
+                );
             }
         }
         if let TestConfig::Quantile(quantile) = test {

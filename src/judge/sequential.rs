@@ -48,9 +48,12 @@ impl SequentialState {
     pub(crate) fn new(config: &MetricConfig, alpha: f64) -> Result<SequentialState> {
         match config.test() {
             TestConfig::EventRate => {
-                let options = EventCountOptions::default()
+                let mut options = EventCountOptions::default()
                     .alpha(alpha)
                     .alternative(alternative(config.bad));
+                if let Some(k) = config.concentration {
+                    options = options.concentration(k);
+                }
                 Ok(SequentialState::EventRate {
                     test: EventCountTest::new(0.5, options)?,
                     canary: EventTotals::default(),
