@@ -67,6 +67,7 @@ fn anytime_valid_tests_keep_alpha_over_240_looks() {
         test = { quantile = 0.9 }
         "#,
     );
+    println!("anytime-valid: false-rollback rate {rate} over 240 looks");
     assert!(
         rate <= ALPHA + monte_carlo_margin(),
         "false-rollback rate {rate} over 240 looks exceeds alpha {ALPHA}"
@@ -86,6 +87,7 @@ fn peeking_at_a_fixed_sample_test_inflates_false_rollbacks() {
         "#,
     );
     // Each look alone is a valid 5 % test; 240 of them on growing data reject far more often.
+    println!("peeking: false-rollback rate {rate} over 240 looks");
     assert!(
         rate > ALPHA + 3.0 * monte_carlo_margin(),
         "peeking rate {rate} is not visibly above alpha {ALPHA}"
