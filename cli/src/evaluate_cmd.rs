@@ -19,7 +19,7 @@ use crate::state_file::write_atomic;
 /// Arguments of `evaluate`.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:\n  \
-    canary-judge evaluate                                  # built-in suite, 200 rollouts per pair\n  \
+    canary-judge evaluate                                  # built-in suite, 600 rollouts per pair\n  \
     canary-judge evaluate --rollouts 2000 --csv out.csv --json out.json --svg plots/\n  \
     canary-judge evaluate --scenario null --scenario errors-x2 --policy anytime --policy my-policy.toml\n  \
     canary-judge evaluate --scenario my-service.toml       # your service against the built-in policies\n  \
@@ -31,7 +31,7 @@ use crate::state_file::write_atomic;
     Exit codes: 0 done, 3 usage or input error. See docs/policy-evaluation.md.")]
 pub struct EvaluateArgs {
     /// Rollouts per scenario and policy.
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
     rollouts: u64,
     /// Number of the first rollout (a shard of a larger run starts past the others).
     #[arg(long, default_value_t = 0)]
