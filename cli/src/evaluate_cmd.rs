@@ -28,7 +28,7 @@ use crate::state_file::write_atomic;
     canary-judge evaluate --first-rollout 0 --rollouts 5000 --counts a.json\n  \
     canary-judge evaluate --first-rollout 5000 --rollouts 5000 --counts b.json\n  \
     canary-judge evaluate --merge a.json --merge b.json --csv all.csv\n\n\
-    Exit codes: 0 done, 3 usage or input error. See docs/policy-evaluation.md.")]
+    Exit codes: 0 done, 3 usage or input error. See docs/policy-evaluation.md and docs/cli.md.")]
 pub struct EvaluateArgs {
     /// Rollouts per scenario and policy.
     #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]

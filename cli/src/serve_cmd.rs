@@ -22,7 +22,9 @@ use crate::source::Source;
     Endpoints: POST /judge (Kayenta remote judge), POST /v1/judge (verdict JSON, Argo web\n\
     provider), POST /v1/flagger/gate (200 = promote), GET /v1/verdict/{ns}/{name},\n\
     PUT/DELETE /v1/observations/{ns}/{name}, GET /healthz. See docs/integrations.md.\n\n\
-    Stops on Ctrl-C or SIGTERM (exit 0); exit 3 if the address cannot be bound.")]
+    Exit codes: 0 when stopped by Ctrl-C or SIGTERM; 3 if the configuration is refused or the\n\
+    address cannot be bound.\n\
+    Documentation: docs/cli.md")]
 pub struct ServeArgs {
     /// Address to listen on; loopback by default, so nothing is exposed by accident.
     #[arg(long, default_value = "127.0.0.1:8080")]

@@ -32,6 +32,21 @@ fn help_shows_examples_exit_codes_and_the_docs() {
 }
 
 #[test]
+fn evaluate_and_serve_help_teach_too() {
+    for args in [&["evaluate", "--help"][..], &["serve", "--help"]] {
+        let r = run(args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        for needed in ["Examples:", "Exit", "docs/cli.md"] {
+            assert!(
+                r.stdout.contains(needed),
+                "{args:?} lacks {needed}: {}",
+                r.stdout
+            );
+        }
+    }
+}
+
+#[test]
 fn usage_errors_exit_3() {
     for args in [
         &[][..],
