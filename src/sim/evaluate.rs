@@ -325,7 +325,7 @@ impl Evaluation {
                 }
             }
         }
-        let position = |names: Vec<&String>, name: &String| names.iter().position(|n| *n == name);
+        let position = |names: &[&String], name: &String| names.iter().position(|n| *n == name);
         let scenarios: Vec<&String> = self.scenarios.iter().map(|s| &s.name).collect();
         let policies: Vec<&String> = self.policies.iter().map(|p| &p.name).collect();
         let mut order: Vec<(Option<usize>, Option<usize>, Cell)> = self
@@ -333,8 +333,8 @@ impl Evaluation {
             .drain(..)
             .map(|c| {
                 (
-                    position(scenarios.clone(), &c.scenario),
-                    position(policies.clone(), &c.policy),
+                    position(&scenarios, &c.scenario),
+                    position(&policies, &c.policy),
                     c,
                 )
             })

@@ -38,6 +38,8 @@ struct Metric {
     /// `active regressions (bit mask) << 1 | noisy neighbour`; the baseline's states are the
     /// ones without active regressions. Computed once: a tick then costs no special functions.
     buckets: Vec<Vec<f64>>,
+    /// The bucket bounds with the open last bucket, for bucketed latency.
+    open_bounds: Vec<f64>,
     /// The latency factor of a noisy-neighbour episode.
     noisy: f64,
 }
@@ -150,15 +152,8 @@ impl Service {
             let data = match (&model.latency, &model.events) {
                 (Some(_), _) => metric.latency_data(rng, [(baseline, 0), (canary, mask)], noisy),
                 (_, Some(events)) => {
-                    let active = metric.changes(mask);
-                    let groups = [(baseline, &[][..]), (canary, &active[..])];
-                    let [b, c] = groups.map(|(n, changes)| {
-                        let rate = changes
-                            .iter()
-                            .fold(events.rate, |rate, change| match change {
-                                Change::RateFactor(f) => rate * f,
-                                _ => rate,
-                            });
+                    let [b, c] = [(baseline, 0), (canary, mask)].map(|(n, mask)| {
+                        let rate = events.rate * metric.rate_factor(mask);
                         let events = match events.counting {
                             Counting::Binomial => binomial(rng, n, rate.min(1.0)),
                             Counting::Poisson => poisson(rng, rate * n as f64).min(n),
@@ -223,12 +218,14 @@ impl Metric {
             model,
             regressions,
             buckets: Vec::new(),
+            open_bounds: Vec::new(),
             noisy,
         };
         let bounds = match &metric.model.record {
             Record::Histogram { bounds } | Record::IntervalQuantile { bounds, .. } => bounds,
             _ => return metric,
         };
+        metric.open_bounds = bounds.iter().copied().chain([f64::INFINITY]).collect();
         if let Some(latency) = &metric.model.latency {
             metric.buckets = (0..2usize << metric.regressions.len())
                 .map(|state| {
@@ -242,13 +239,26 @@ impl Metric {
     }
 
     /// The changes of the regressions in `mask`.
-    fn changes(&self, mask: usize) -> Vec<Change> {
+    fn active(&self, mask: usize) -> impl Iterator<Item = Change> + '_ {
         self.regressions
             .iter()
             .enumerate()
-            .filter(|(bit, _)| mask >> bit & 1 == 1)
+            .filter(move |(bit, _)| mask >> bit & 1 == 1)
             .map(|(_, r)| r.change)
-            .collect()
+    }
+
+    fn changes(&self, mask: usize) -> Vec<Change> {
+        self.active(mask).collect()
+    }
+
+    /// The product of the event-rate factors of the regressions in `mask`.
+    fn rate_factor(&self, mask: usize) -> f64 {
+        self.active(mask)
+            .map(|change| match change {
+                Change::RateFactor(f) => f,
+                _ => 1.0,
+            })
+            .product()
     }
 
     /// Latency recorded as a histogram, raw samples or one quantile per group; each group is
@@ -261,11 +271,11 @@ impl Metric {
     ) -> MetricData {
         let state = |mask: usize| mask << 1 | usize::from(noisy);
         match &self.model.record {
-            Record::Histogram { bounds } => {
+            Record::Histogram { .. } => {
                 let [b, c] =
                     groups.map(|(n, mask)| bucket_counts(rng, &self.buckets[state(mask)], n));
                 MetricData::Histogram {
-                    bounds: with_open_bucket(bounds),
+                    bounds: self.open_bounds.clone(),
                     baseline: b,
                     canary: c,
                 }
@@ -289,15 +299,14 @@ impl Metric {
                     canary: c,
                 }
             }
-            Record::IntervalQuantile { q, bounds } => {
-                let all_bounds = with_open_bucket(bounds);
+            Record::IntervalQuantile { q, .. } => {
                 let [b, c] = groups.map(|(n, mask)| {
                     if n == 0 {
                         return Vec::new();
                     }
                     let counts = bucket_counts(rng, &self.buckets[state(mask)], n);
                     // The bounds were checked when the scenario loaded: the quantile exists.
-                    crate::judge::histogram_quantile(&all_bounds, &counts, *q)
+                    crate::judge::histogram_quantile(&self.open_bounds, &counts, *q)
                         .into_iter()
                         .collect()
                 });
@@ -312,13 +321,6 @@ impl Metric {
             },
         }
     }
-}
-
-/// The bounds with the open last bucket.
-fn with_open_bucket(bounds: &[f64]) -> Vec<f64> {
-    let mut all = bounds.to_vec();
-    all.push(f64::INFINITY);
-    all
 }
 
 /// Latency as `shift + lognormal mixture`: (weight, median) components sharing one sigma.

@@ -403,7 +403,8 @@ mod tests {
 
     #[test]
     fn wilson_interval_matches_the_closed_form() {
-        // 5 of 100: Wilson's 95 % interval is 2.15 % .. 11.18 % (Newcombe 1998, method 3).
+        // 5 of 100: scipy 1.17 `binomtest(5, 100).proportion_ci(method="wilson")` gives
+        // 0.021544 .. 0.111750; for 0 of 50, 0 .. 0.071348.
         let rate = Rate::new(5, 100);
         assert!((rate.low - 0.021_543).abs() < 1e-5, "{rate:?}");
         assert!((rate.high - 0.111_750).abs() < 1e-5, "{rate:?}");
