@@ -221,3 +221,44 @@ fn a_resumed_histogram_keeps_its_open_last_bucket() {
         assert_eq!(m.canary.count, 100 * (minute + 1));
     }
 }
+
+/// `report` with every reason line removed.
+fn without_text(mut report: GateReport) -> GateReport {
+    report.reasons.clear();
+    report.verdict.reasons.clear();
+    for metric in &mut report.verdict.metrics {
+        metric.reason.clear();
+    }
+    report
+}
+
+#[test]
+fn a_gate_without_reasons_acts_and_counts_identically() {
+    let gate = Gate::from_toml(GATE).unwrap();
+    let quiet = Gate::from_toml(GATE).unwrap().without_reasons();
+    for (seed, latency_factor, error_factor) in [(5, 1.0, 1.0), (6, 1.3, 3.0), (7, 1.0, 2.0)] {
+        let canary = Canary {
+            latency_factor,
+            error_factor,
+        };
+        let mut data = Data::new(seed);
+        let (mut told, mut untold) = (gate.start(), quiet.start());
+        for tick in 0..60u64 {
+            let weight = gate.config().stages[told.stage].weight;
+            let observations = tick_data(&mut data, weight, canary);
+            let full = gate.step(&mut told, 60 * tick, &observations).unwrap();
+            let bare = quiet.step(&mut untold, 60 * tick, &observations).unwrap();
+            assert!(!full.reasons.is_empty() && !full.verdict.reasons.is_empty());
+            assert!(bare.reasons.is_empty() && bare.verdict.reasons.is_empty());
+            assert!(bare.verdict.metrics.iter().all(|m| m.reason.is_empty()));
+            assert_eq!(without_text(full), bare, "seed {seed} tick {}", tick + 1);
+            assert_eq!(
+                serde_json::to_string(&told).unwrap(),
+                serde_json::to_string(&untold).unwrap()
+            );
+            if told.status != Status::Running {
+                break;
+            }
+        }
+    }
+}

@@ -22,6 +22,8 @@ pub(crate) struct Level {
     pub alpha: f64,
     /// Of reported intervals.
     pub confidence: f64,
+    /// Whether to write the one-line reasons (see [`super::Judge::without_reasons`]).
+    pub explain: bool,
 }
 
 /// The statistical part of a result, before the metric's identity and reason are attached.
@@ -91,7 +93,7 @@ pub(crate) fn judge_snapshot(
         None => Finding::without_test(Outcome::NoData, "no data"),
         Some(data) => snapshot_finding(config, data, level).unwrap_or_else(error_finding),
     };
-    finish(config, finding)
+    finish(config, finding, level.explain)
 }
 
 /// Judges a sequential metric from its accumulated test.
@@ -101,18 +103,22 @@ pub(crate) fn judge_sequential(
     level: Level,
 ) -> MetricResult {
     let finding = state.finding(config, level).unwrap_or_else(error_finding);
-    finish(config, finding)
+    finish(config, finding, level.explain)
 }
 
 /// The result of a metric whose data could not be used.
 pub(crate) fn error_result(config: &MetricConfig, error: Error) -> MetricResult {
-    finish(config, error_finding(error))
+    finish(config, error_finding(error), true)
 }
 
 /// The result of a fixed-sample metric whose look budget is spent.
 pub(crate) fn spent_result(config: &MetricConfig, budget: u32) -> MetricResult {
     let note = format!("its budget of {budget} looks is spent; a fixed-sample test cannot look again without losing its error rate");
-    finish(config, Finding::without_test(Outcome::Inconclusive, note))
+    finish(
+        config,
+        Finding::without_test(Outcome::Inconclusive, note),
+        true,
+    )
 }
 
 fn error_finding(error: Error) -> Finding {
@@ -659,8 +665,14 @@ fn threshold_verdict(value: f64, min: Option<f64>, max: Option<f64>) -> Finding 
 }
 
 /// Attaches the metric's identity and the one-line reason.
-fn finish(config: &MetricConfig, finding: Finding) -> MetricResult {
-    let reason = reason(config, &finding);
+/// The result with the metric's identity, and its reason when `explain` (errors and spent
+/// budgets always say why: they are rare and cheap to explain).
+fn finish(config: &MetricConfig, finding: Finding, explain: bool) -> MetricResult {
+    let reason = if explain {
+        reason(config, &finding)
+    } else {
+        String::new()
+    };
     MetricResult {
         name: config.name.clone(),
         group: config.group.clone(),

@@ -2,6 +2,50 @@
 
 use super::outcome::{Effect, EffectMeasure};
 
+/// The reason lines of a verdict or gate report, or none at all for callers that read only
+/// the decisions (see [`crate::judge::Judge::without_reasons`]): lines are written only when
+/// asked for, so skipping them skips the formatting.
+pub(crate) struct Reasons {
+    lines: Vec<String>,
+    written: bool,
+}
+
+impl Reasons {
+    /// An empty list that keeps lines if `written`.
+    pub(crate) fn new(written: bool) -> Self {
+        Reasons {
+            lines: Vec::new(),
+            written,
+        }
+    }
+
+    /// Appends a line.
+    pub(crate) fn push(&mut self, line: impl FnOnce() -> String) {
+        if self.written {
+            self.lines.push(line());
+        }
+    }
+
+    /// Puts a line first.
+    pub(crate) fn push_first(&mut self, line: impl FnOnce() -> String) {
+        if self.written {
+            self.lines.insert(0, line());
+        }
+    }
+
+    /// Appends lines written elsewhere.
+    pub(crate) fn extend(&mut self, lines: &[String]) {
+        if self.written {
+            self.lines.extend_from_slice(lines);
+        }
+    }
+
+    /// The lines, most important first.
+    pub(crate) fn into_lines(self) -> Vec<String> {
+        self.lines
+    }
+}
+
 /// Three significant digits, plain for everyday magnitudes and scientific otherwise.
 pub(crate) fn number(x: f64) -> String {
     if !x.is_finite() {

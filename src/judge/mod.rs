@@ -42,7 +42,7 @@
 mod classify;
 mod config;
 mod data;
-mod format;
+pub(crate) mod format;
 mod kayenta;
 mod metric;
 mod outcome;
@@ -74,13 +74,25 @@ use classify::{judge_snapshot, Level};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judge {
     config: JudgeConfig,
+    explain: bool,
 }
 
 impl Judge {
     /// A judge for `config`, or the first problem with it.
     pub fn new(config: JudgeConfig) -> Result<Judge> {
         config.validate()?;
-        Ok(Judge { config })
+        Ok(Judge {
+            config,
+            explain: true,
+        })
+    }
+
+    /// The same judge for callers that read only decisions and numbers (a simulator running
+    /// millions of looks): it skips writing the one-line reasons, which are then empty
+    /// (except for metrics in error). Every decision, outcome and number stays the same.
+    pub fn without_reasons(mut self) -> Judge {
+        self.explain = false;
+        self
     }
 
     /// Reads and checks a JSON configuration.
@@ -108,6 +120,7 @@ impl Judge {
         Level {
             alpha: 1.0 - self.config.confidence,
             confidence: self.config.confidence,
+            explain: self.explain,
         }
     }
 
@@ -132,7 +145,12 @@ impl Judge {
                 }
             })
             .collect();
-        Ok(verdict::decide(&self.config, metrics, observations.budget))
+        Ok(verdict::decide(
+            &self.config,
+            metrics,
+            observations.budget,
+            self.explain,
+        ))
     }
 
     /// A fresh state for judging tick by tick with [`Judge::judge_tick`].
@@ -164,7 +182,12 @@ impl Judge {
             };
             metrics.push(slot.look(m, observations.metrics.get(&m.name), self.level()));
         }
-        Ok(verdict::decide(&self.config, metrics, observations.budget))
+        Ok(verdict::decide(
+            &self.config,
+            metrics,
+            observations.budget,
+            self.explain,
+        ))
     }
 
     fn check_names(&self, observations: &Observations) -> Result<()> {

@@ -163,13 +163,13 @@ impl SequentialState {
                 if let Some(f) = not_enough(config, observed)? {
                     return Ok(f.with_sizes(c, b));
                 }
-                let ratio = test.rate_ratio().unwrap_or(1.0);
+                let (ratio, interval) = test.rate_ratio_and_interval();
+                let ratio = ratio.unwrap_or(1.0);
                 let change = if ratio >= 1.0 {
                     Change::Increase
                 } else {
                     Change::Decrease
                 };
-                let interval = test.interval();
                 let clears = |change: Change| match (config.tolerance, interval) {
                     (Some(Tolerance::Relative(r)), Some(i)) => clears_ratio(i, change, r),
                     _ => true,

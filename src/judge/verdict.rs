@@ -79,11 +79,12 @@ pub(crate) fn decide(
     config: &JudgeConfig,
     metrics: Vec<MetricResult>,
     budget_counts: Option<Counts>,
+    explain: bool,
 ) -> Verdict {
     let weights = config.group_weights().unwrap_or_default();
     let groups = group_scores(&metrics, &weights);
     let unmuted: Vec<&MetricResult> = metrics.iter().filter(|m| !m.muted).collect();
-    let mut reasons = Vec::new();
+    let mut reasons = format::Reasons::new(explain);
     let mut forced_fail = false;
     let mut hold = false;
 
@@ -92,7 +93,7 @@ pub(crate) fn decide(
         .filter(|m| m.critical && m.outcome == Outcome::Regression)
         .collect();
     for m in &vetoes {
-        reasons.push(format!("critical metric vetoes: {}", m.reason));
+        reasons.push(|| format!("critical metric vetoes: {}", m.reason));
     }
     forced_fail |= !vetoes.is_empty();
 
@@ -102,19 +103,21 @@ pub(crate) fn decide(
         .count();
     let no_data_share = no_data as f64 / unmuted.len().max(1) as f64;
     if no_data > 0 && no_data_share >= config.no_data.share {
-        let line = format!(
-            "{no_data} of {} metrics have no data (rule: from {}%)",
-            unmuted.len(),
-            format::number(config.no_data.share * 100.0)
-        );
+        let line = || {
+            format!(
+                "{no_data} of {} metrics have no data (rule: from {}%)",
+                unmuted.len(),
+                format::number(config.no_data.share * 100.0)
+            )
+        };
         match config.no_data.action {
             NoDataAction::Fail => {
                 forced_fail = true;
-                reasons.push(format!("{line}: fail"));
+                reasons.push(|| format!("{}: fail", line()));
             }
             NoDataAction::Inconclusive => {
                 hold = true;
-                reasons.push(format!("{line}: keep watching"));
+                reasons.push(|| format!("{}: keep watching", line()));
             }
         }
     }
@@ -131,7 +134,7 @@ pub(crate) fn decide(
         }
     });
     if !forced_fail {
-        reasons.push(match score {
+        reasons.push(|| match score {
             Some(s) => format!(
                 "score {} ({}; pass from {}, marginal from {})",
                 format::number(s),
@@ -150,21 +153,21 @@ pub(crate) fn decide(
         .iter()
         .filter(|m| m.outcome == Outcome::Regression && !m.critical)
     {
-        reasons.push(m.reason.clone());
+        reasons.push(|| m.reason.clone());
     }
     for m in unmuted
         .iter()
         .filter(|m| matches!(m.outcome, Outcome::Inconclusive | Outcome::Error))
     {
         hold = true;
-        reasons.push(format!("waiting on {}", m.reason));
+        reasons.push(|| format!("waiting on {}", m.reason));
     }
     for m in unmuted
         .iter()
         .filter(|m| m.critical && m.outcome == Outcome::NoData)
     {
         hold = true;
-        reasons.push(format!("critical metric not judged: {}", m.reason));
+        reasons.push(|| format!("critical metric not judged: {}", m.reason));
     }
 
     let mut decision = match classification {
@@ -184,24 +187,24 @@ pub(crate) fn decide(
                 if decision == Decision::Promote {
                     decision = Decision::Continue;
                 }
-                reasons.push(format!(
-                    "error-budget gate: no counts for the {} window given; promotion held",
-                    b.window
-                ));
+                reasons.push(|| {
+                    format!(
+                        "error-budget gate: no counts for the {} window given; promotion held",
+                        b.window
+                    )
+                });
             }
             Some(report) => match report.decision {
                 GateDecision::Freeze if decision != Decision::Rollback => {
                     decision = Decision::Rollback;
-                    reasons.insert(0, format!("error budget frozen: {}", report.reason));
+                    reasons.push_first(|| format!("error budget frozen: {}", report.reason));
                 }
                 GateDecision::Caution | GateDecision::NoData if decision == Decision::Promote => {
                     decision = Decision::Continue;
-                    reasons.insert(
-                        0,
-                        format!("error budget holds promotion: {}", report.reason),
-                    );
+                    reasons
+                        .push_first(|| format!("error budget holds promotion: {}", report.reason));
                 }
-                _ => reasons.push(format!("error budget: {}", report.reason)),
+                _ => reasons.push(|| format!("error budget: {}", report.reason)),
             },
         }
     }
@@ -211,7 +214,7 @@ pub(crate) fn decide(
         decision,
         score,
         classification,
-        reasons,
+        reasons: reasons.into_lines(),
         groups,
         metrics,
         budget,

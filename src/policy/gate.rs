@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::plan::Stage;
 use crate::error::{Error, Result};
+use crate::judge::format::Reasons;
 use crate::judge::{
     Decision, Judge, JudgeConfig, JudgeState, Observations, Outcome, TestConfig, Verdict,
 };
@@ -128,6 +129,7 @@ pub struct GateReport {
 pub struct Gate {
     config: GateConfig,
     judge: Judge,
+    explain: bool,
 }
 
 impl Gate {
@@ -147,7 +149,20 @@ impl Gate {
             other => other,
         })?;
         validate(&config)?;
-        Ok(Gate { config, judge })
+        Ok(Gate {
+            config,
+            judge,
+            explain: true,
+        })
+    }
+
+    /// The same gate for callers that read only actions and numbers (the policy simulator):
+    /// reports come without reason lines, and so do their verdicts (see
+    /// [`Judge::without_reasons`]). Every action and state stays the same.
+    pub fn without_reasons(mut self) -> Gate {
+        self.judge = self.judge.without_reasons();
+        self.explain = false;
+        self
     }
 
     /// Reads and checks a JSON configuration.
@@ -227,7 +242,7 @@ impl Gate {
         state.ticks += 1;
         state.last_time = Some(now);
         let started = *state.stage_started.get_or_insert(now);
-        let mut reasons = Vec::new();
+        let mut reasons = Reasons::new(self.explain);
 
         let tick = tick_of(&verdict);
         let mut tripped = None;
@@ -239,7 +254,7 @@ impl Gate {
         }
         let action = if let Some((rule, count)) = tripped {
             state.status = Status::RolledBack;
-            reasons.push(format!("rollback rule tripped: {rule} (count {count})"));
+            reasons.push(|| format!("rollback rule tripped: {rule} (count {count})"));
             Action::Rollback
         } else if verdict.decision == Decision::Promote {
             state.consecutive_passes += 1;
@@ -247,12 +262,13 @@ impl Gate {
         } else {
             state.consecutive_passes = 0;
             if verdict.decision == Decision::Rollback {
-                reasons
-                    .push("failing verdict, within the rollback rules' allowance: holding".into());
+                reasons.push(|| {
+                    "failing verdict, within the rollback rules' allowance: holding".into()
+                });
             }
             Action::Continue
         };
-        reasons.extend(verdict.reasons.iter().cloned());
+        reasons.extend(&verdict.reasons);
         let weight = match state.status {
             Status::RolledBack => 0.0,
             _ => self.config.stages[state.stage].weight,
@@ -262,7 +278,7 @@ impl Gate {
             stage: state.stage,
             weight,
             tick: state.ticks,
-            reasons,
+            reasons: reasons.into_lines(),
             verdict,
         })
     }
@@ -273,42 +289,45 @@ impl Gate {
         state: &mut GateState,
         now: u64,
         started: u64,
-        reasons: &mut Vec<String>,
+        reasons: &mut Reasons,
     ) -> Action {
         let stage = self.config.stages[state.stage];
         // A state edited by hand may start the stage after `now`: no soak yet, no underflow.
         let soaked = now.saturating_sub(started);
         if soaked < stage.min_soak.as_secs() {
-            reasons.push(format!(
-                "passing; soaking at {}%: {} of {}",
-                stage.weight,
-                Span::from_secs(soaked),
-                stage.min_soak
-            ));
+            reasons.push(|| {
+                format!(
+                    "passing; soaking at {}%: {} of {}",
+                    stage.weight,
+                    Span::from_secs(soaked),
+                    stage.min_soak
+                )
+            });
             return Action::Continue;
         }
         if state.consecutive_passes < stage.min_passing_ticks {
-            reasons.push(format!(
-                "passing; {} of {} passing ticks in a row",
-                state.consecutive_passes, stage.min_passing_ticks
-            ));
+            reasons.push(|| {
+                format!(
+                    "passing; {} of {} passing ticks in a row",
+                    state.consecutive_passes, stage.min_passing_ticks
+                )
+            });
             return Action::Continue;
         }
         if state.stage + 1 == self.config.stages.len() {
             state.status = Status::Finished;
-            reasons.push(format!(
-                "last stage ({}%) passed: rollout finished",
-                stage.weight
-            ));
+            reasons.push(|| format!("last stage ({}%) passed: rollout finished", stage.weight));
             return Action::Finished;
         }
         state.stage += 1;
         state.stage_started = Some(now);
         state.consecutive_passes = 0;
-        reasons.push(format!(
-            "stage {}% passed: promote to {}%",
-            stage.weight, self.config.stages[state.stage].weight
-        ));
+        reasons.push(|| {
+            format!(
+                "stage {}% passed: promote to {}%",
+                stage.weight, self.config.stages[state.stage].weight
+            )
+        });
         Action::Promote
     }
 }

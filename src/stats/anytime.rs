@@ -311,6 +311,14 @@ impl EventCountTest {
         (self.observations() > 0).then(|| self.best_log_ratio().exp())
     }
 
+    /// [`EventCountTest::rate_ratio`] and [`SequentialTest::interval`] together, sharing the
+    /// maximum-likelihood search that both start from.
+    pub fn rate_ratio_and_interval(&self) -> (Option<f64>, Option<Interval>) {
+        let best = self.best_log_ratio();
+        let ratio = (self.observations() > 0).then(|| best.exp());
+        (ratio, self.interval_around(best))
+    }
+
     fn stages(&self) -> impl Iterator<Item = &Stage> {
         self.finished.iter().chain(std::iter::once(&self.current))
     }
@@ -501,11 +509,23 @@ impl SequentialTest for EventCountTest {
     /// in `log r`; `[low, inf)` for `Greater`, `[0, high]` for `Less`. `None` in the rare case
     /// that no single ratio fits all stages (the set is empty).
     fn interval(&self) -> Option<Interval> {
+        self.interval_around(self.best_log_ratio())
+    }
+
+    /// Events seen in both arms over all stages.
+    fn observations(&self) -> u64 {
+        self.stages().map(Stage::events).sum()
+    }
+}
+
+impl EventCountTest {
+    /// The interval of [`SequentialTest::interval`], given the maximum-likelihood log ratio
+    /// `best` (from [`EventCountTest::best_log_ratio`]).
+    fn interval_around(&self, best: f64) -> Option<Interval> {
         let level: f64 =
             self.stages().map(Stage::log_marginal).sum::<f64>() - (1.0 / self.options.alpha).ln();
         let likelihood = self.likelihood();
         let inside = |u: f64| likelihood.value(u).value > level;
-        let best = self.best_log_ratio();
         if best.is_nan() {
             return None; // counts so extreme that the likelihood is not representable
         }
@@ -554,11 +574,6 @@ impl SequentialTest for EventCountTest {
             Alternative::TwoSided | Alternative::Less => end(1.0).exp(),
         };
         Some(Interval { low, high })
-    }
-
-    /// Events seen in both arms over all stages.
-    fn observations(&self) -> u64 {
-        self.stages().map(Stage::events).sum()
     }
 }
 
@@ -716,5 +731,23 @@ mod tests {
         assert!(test.log_statistic().is_finite() && test.log_statistic() < 0.0);
         let interval = test.interval().unwrap();
         assert!(interval.low > 0.9999 && interval.low < 1.0);
+    }
+
+    #[test]
+    fn joint_estimate_equals_the_separate_ones() {
+        let mut test = EventCountTest::new(0.2, EventCountOptions::default()).unwrap();
+        assert_eq!(test.rate_ratio_and_interval(), (None, test.interval()));
+        for (tick, (canary, baseline)) in [(0, 3), (2, 5), (0, 0), (7, 1), (1, 40)]
+            .into_iter()
+            .enumerate()
+        {
+            if tick == 3 {
+                test.set_canary_share(0.5).unwrap();
+            }
+            test.update(EventCounts { canary, baseline }).unwrap();
+            let joint = test.rate_ratio_and_interval();
+            assert_eq!(joint, (test.rate_ratio(), test.interval()));
+            assert!(joint.0.is_some() && joint.1.is_some());
+        }
     }
 }

@@ -26,26 +26,31 @@ pub(crate) fn conditional_obstacle(groups: &[TieGroup], budget: f64) -> Option<S
         .fold((0.0, 0.0), |(m, n), g| (m + g.x as f64, n + g.y as f64));
     // One row of up to 2mn + 1 scores per count of the smaller sample.
     let entries = (m.min(n) + 1.0) * (2.0 * m * n + 1.0);
-    resource_obstacle(conditional_cost(groups), entries, budget)
+    match conditional_cost(groups, budget) {
+        Some(cost) => resource_obstacle(cost, entries, budget),
+        None => Some(format!("it needs more than {budget:.2e} steps, the limit")),
+    }
 }
 
-/// Worst-case number of inner-loop steps of [`conditional_tail`] for these tie groups.
+/// Worst-case number of inner-loop steps of [`conditional_tail`] for these tie groups, or
+/// `None` once it exceeds `limit`: counting stops there, so refusing large samples is cheap.
 ///
 /// Bounds each state row by the largest score it can hold, at the worst threshold (`mn`,
-/// the centre) in either group order. Takes `O(groups * min(m, n))` time.
-pub(crate) fn conditional_cost(groups: &[TieGroup]) -> f64 {
+/// the centre) in either group order. Takes `O(groups * min(m, n))` time at most.
+pub(crate) fn conditional_cost(groups: &[TieGroup], limit: f64) -> Option<f64> {
     let pattern = Pattern::new(groups);
     [true, false]
         .into_iter()
-        .map(|forward| pattern.dp(forward, pattern.pairs).cost())
-        .fold(0.0, f64::max)
+        .try_fold(0.0, |most: f64, forward| {
+            Some(most.max(pattern.dp(forward, pattern.pairs).cost(limit)?))
+        })
 }
 
 /// `P(2U <= twice_u)` or `P(2U >= twice_u)` over all splits of the pooled sample (tie pattern
 /// fixed) into samples of the observed sizes.
 ///
 /// Only the side of the distribution below its centre `mn` is built; the other side is the
-/// "above" total of the mirrored statistic. Callers keep [`conditional_cost`] within budget.
+/// "above" total of the mirrored statistic. Callers keep [`conditional_cost`] within a budget.
 pub(crate) fn conditional_tail(groups: &[TieGroup], twice_u: u128, tail: Tail) -> f64 {
     let pattern = Pattern::new(groups);
     let span = 2 * pattern.pairs;
@@ -209,8 +214,9 @@ impl Dp {
     }
 
     /// Worst-case steps: per row, `take` range times the scores the row can hold, which are
-    /// at most `2 j (T - j)` for `j` chosen of `T` and at most the row's cap.
-    fn cost(&self) -> f64 {
+    /// at most `2 j (T - j)` for `j` chosen of `T` and at most the row's cap; `None` once
+    /// they exceed `limit`.
+    fn cost(&self, limit: f64) -> Option<f64> {
         let mut steps = 0.0;
         for group in self.row_steps() {
             // Rows are visited from the top; below the first row with no room, none has room.
@@ -221,9 +227,12 @@ impl Dp {
                 let reachable = 2 * u128::from(row.chosen) * u128::from(row.below - row.chosen);
                 let width = (room as f64).min(reachable as f64) + 1.0;
                 steps += (row.take.1 - row.take.0 + 1) as f64 * width;
+                if steps > limit {
+                    return None;
+                }
             }
         }
-        steps
+        Some(steps)
     }
 
     /// `(P(score <= threshold), P(score > threshold))`.
@@ -523,5 +532,17 @@ mod tests {
             (rest - (1.0 - p)).abs() <= f64::EPSILON,
             "{rest} vs 1 - {p:e}"
         );
+    }
+
+    #[test]
+    fn cost_counting_stops_at_the_limit() {
+        let groups = pattern(&sizes_from(11, 60), 25);
+        let cost = conditional_cost(&groups, f64::INFINITY).unwrap();
+        assert!(cost > 1000.0, "{cost}");
+        assert_eq!(conditional_cost(&groups, cost), Some(cost));
+        assert_eq!(conditional_cost(&groups, cost - 1.0), None);
+        assert!(conditional_obstacle(&groups, cost).is_none());
+        let refused = conditional_obstacle(&groups, cost - 1.0).unwrap();
+        assert!(refused.contains("more than"), "{refused}");
     }
 }
