@@ -146,11 +146,14 @@ pub fn hodges_lehmann(
         MethodUsed::Exact => exact_rank(m, n, alpha),
         _ => asymptotic_rank(m, n, alpha),
     };
-    // `q` is 1-based and at most about mn / 2, so both ends are in range and ordered.
+    // `q` is 1-based and at most about mn / 2, so both ends are in range and ordered, and
+    // the median lies between them, where its search starts.
+    let low = differences.kth(q - 1);
+    let high = differences.kth(differences.count() - q);
     Ok(HodgesLehmann {
-        estimate: differences.median(),
-        low: differences.kth(q - 1),
-        high: differences.kth(differences.count() - q),
+        estimate: differences.median_between(low, high),
+        low,
+        high,
         confidence,
         achieved_confidence,
         method,

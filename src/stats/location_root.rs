@@ -109,8 +109,9 @@ pub struct LocationRoot {
 /// ignores ties, this one uses the tie-corrected variance and the continuity correction, so
 /// its ends are the order statistics R converges to (the same as Hollander and Wolfe's when
 /// no value repeats within a sample). It costs two sorts, two merges and up to five
-/// selections among the differences (about 0.14 s at 100,000 x 100,000, where sorting takes
-/// 12 ms), in O(m + n) memory.
+/// selections among the differences, usually three, the estimate's among the differences
+/// within the interval only (about 0.14 s at 100,000 x 100,000, where sorting takes 12 ms),
+/// in O(m + n) memory.
 ///
 /// # Errors
 /// Empty samples, NaN under [`NanPolicy::Reject`], infinite values, a confidence level
@@ -146,10 +147,13 @@ pub fn location_shift_root(
     let shift = ShiftStatistic::new(&x, &y)?;
     let z = upper_quantile(confidence);
     let correct = options.continuity_correction;
+    let low = shift.root(z, correct, None);
+    let high = shift.root(-z, correct, None);
     Ok(LocationRoot {
-        estimate: shift.root(0.0, false),
-        low: shift.root(z, correct),
-        high: shift.root(-z, correct),
+        // The estimate lies within the interval, so the search for it starts there.
+        estimate: shift.root(0.0, false, Some((low, high))),
+        low,
+        high,
         confidence,
         continuity_correction: correct,
         n_x: x.len() as u64,
@@ -252,7 +256,10 @@ impl<'a> ShiftStatistic<'a> {
     /// `a >= above` and negative for `a < at_least`, so positive left of the `above`-th
     /// largest difference and negative from the `at_least`-th largest on; the roots are the
     /// differences between those two, and the root is their midpoint.
-    fn root(&self, quantile: f64, correct: bool) -> f64 {
+    ///
+    /// `within`, if given, likely brackets the root and narrows the search (see
+    /// [`Differences::kth_between`]); the root is the same either way.
+    fn root(&self, quantile: f64, correct: bool, within: Option<(f64, f64)>) -> f64 {
         let (lowest, highest) = (&self.lowest, &self.highest);
         if self.excess(lowest.u, lowest.sd, quantile, correct) <= 0.0 {
             return lowest.shift;
@@ -268,11 +275,16 @@ impl<'a> ShiftStatistic<'a> {
         // differences mean the sign does not change inside them, where the ends decide.
         let rank = |a: u64| count.saturating_sub(a).min(count - 1);
         let (first, last) = (rank(above), rank(at_least));
-        let low = self.differences.kth(first);
-        if first == last {
-            low
-        } else {
-            midpoint(low, self.differences.kth(last))
+        let kth = |k| match within {
+            Some((low, high)) => self.differences.kth_between(k, low, high),
+            None => self.differences.kth(k),
+        };
+        let low = kth(first);
+        match last - first {
+            0 => low,
+            // Adjacent ranks, as the two middle differences of an even count: one more pass.
+            1 => midpoint(low, self.differences.next_after(first, low)),
+            _ => midpoint(low, kth(last)),
         }
     }
 }
@@ -299,6 +311,7 @@ fn first_where(last: u64, holds: impl Fn(u64) -> bool) -> u64 {
 mod tests {
     use super::*;
     use crate::stats::{hodges_lehmann, HodgesLehmannOptions};
+    use proptest::prelude::*;
 
     fn run(x: &[f64], y: &[f64], confidence: f64) -> LocationRoot {
         let options = LocationRootOptions::default().confidence(confidence);
@@ -399,6 +412,37 @@ mod tests {
                 r.low <= r.estimate && r.estimate <= r.high,
                 "{confidence}: {r:?}"
             );
+        }
+    }
+
+    /// Small integers (heavy ties) or a fine grid; long enough for rounds of selection.
+    fn sample() -> impl Strategy<Value = Vec<f64>> {
+        let values = prop_oneof![-4i32..=4, -1_000_000i32..1_000_000];
+        prop::collection::vec(values.prop_map(f64::from), 1..60)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn the_estimate_is_the_median_of_the_differences(x in sample(), y in sample()) {
+            let options = LocationRootOptions::default().confidence(0.9);
+            let Ok(result) = location_shift_root(&x, &y, &options) else {
+                // Only two constant samples are refused.
+                let constant = |v: &[f64]| v.iter().all(|&a| a == v[0]);
+                prop_assert!(constant(&x) && constant(&y));
+                return Ok(());
+            };
+            let mut all: Vec<f64> = x.iter().flat_map(|&a| y.iter().map(move |&b| a - b)).collect();
+            all.sort_by(f64::total_cmp);
+            let middle = (all.len() - 1) / 2;
+            let median = if all.len() % 2 == 1 {
+                all[middle]
+            } else {
+                midpoint(all[middle], all[middle + 1])
+            };
+            prop_assert_eq!(result.estimate, median);
+            prop_assert!(result.low <= result.estimate && result.estimate <= result.high);
         }
     }
 

@@ -4,15 +4,15 @@
 //! `D[i][j] = x_i + (-y)_j`, where `-y` is `y` negated and reversed, that ascends along every
 //! row and every column (floating-point subtraction is monotone, and `x - y` rounds exactly as
 //! `x + (-y)` does). Selection follows Monahan (1984) and Johnson & Mizoguchi (1978): each row
-//! keeps the range of columns still in play; a uniform sample of those candidates gives two
-//! pivots that likely bracket the wanted rank (as in Floyd-Rivest selection); a monotone
-//! two-pointer pass per pivot counts the differences below it in O(m + n) (the cut column
-//! only moves left as rows grow); and the ranges shrink to the part that holds the wanted
-//! rank. When at most a few (m + n) candidates remain they are materialized and selected
-//! directly. With `S` candidates sampled per round and the wanted rank at fraction `p` of
-//! them, a round keeps about `6 sqrt(p (1 - p) / S)` of the candidates (at most 5 % for
-//! `S = 4096`), so 100,000 x 100,000 differences take four rounds: expected
-//! O((m + n) log(mn)) time, with a small constant, and O(m + n) memory.
+//! keeps the range of columns still in play; a random (stratified) sample of those
+//! candidates gives two pivots that likely bracket the wanted rank (as in Floyd-Rivest
+//! selection); a monotone two-pointer pass per pivot counts the differences below it in
+//! O(m + n) (the cut column only moves left as rows grow); and the ranges shrink to the part
+//! that holds the wanted rank. When at most a few (m + n) candidates remain they are
+//! materialized and selected directly. With `S` candidates sampled per round and the wanted
+//! rank at fraction `p` of them, a round keeps about `6 sqrt(p (1 - p) / S)` of the
+//! candidates (at most 5 % for `S = 4096`), so 100,000 x 100,000 differences take four
+//! rounds: expected O((m + n) log(mn)) time, with a small constant, and O(m + n) memory.
 
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
@@ -22,9 +22,13 @@ use crate::error::{Error, Result};
 /// Seed of the pivot sampler: the result never depends on it, the running time is repeatable.
 const SEED: u64 = 0x4d6f_6e61_6861_6e84;
 
-/// Candidates sampled per round to place the pivots, at most (sampling then costs about what
-/// a counting pass does for small samples).
+/// Candidates sampled per round to place the pivots, at most.
 const SAMPLE_SIZE: usize = 4096;
+
+/// Observations per candidate sampled, below `SAMPLE_SIZE`: drawing and selecting among the
+/// sample then costs about what the counting passes of a round do, so small samples do not
+/// spend most of a round on placing its pivots.
+const OBSERVATIONS_PER_DRAW: usize = 4;
 
 /// Candidates are materialized once at most this many per observation remain.
 const MATERIALIZE_PER_OBSERVATION: u64 = 4;
@@ -76,9 +80,10 @@ struct Search {
     /// Per-row cuts of the latest pass, swapped into `candidates` when kept.
     first: Vec<usize>,
     second: Vec<usize>,
-    /// Running totals of the candidates per row, to sample them uniformly.
-    ends: Vec<u64>,
-    /// Candidates sampled per round: `SAMPLE_SIZE`, or `m + n` if smaller.
+    /// The latest sample of candidates.
+    sample: Vec<f64>,
+    /// Candidates sampled per round: `(m + n) / OBSERVATIONS_PER_DRAW`, within
+    /// `1..=SAMPLE_SIZE`.
     sample_size: usize,
     rng: SmallRng,
 }
@@ -108,8 +113,19 @@ impl<'a> Differences<'a> {
 
     /// The median: the middle difference, or the mean of the two middle ones.
     pub(crate) fn median(&self) -> f64 {
+        self.median_by(|k| self.kth(k))
+    }
+
+    /// The median, given that it likely lies within `[low, high]` (see [`Self::kth_between`]).
+    pub(crate) fn median_between(&self, low: f64, high: f64) -> f64 {
+        self.median_by(|k| self.kth_between(k, low, high))
+    }
+
+    /// The median, with the lower middle difference found by `kth` and the upper one, when
+    /// the count is even, by one pass from it.
+    fn median_by(&self, kth: impl Fn(u64) -> f64) -> f64 {
         let lower_middle = self.count.saturating_sub(1) / 2;
-        let low = self.kth(lower_middle);
+        let low = kth(lower_middle);
         if self.count % 2 == 1 {
             low
         } else {
@@ -118,25 +134,59 @@ impl<'a> Differences<'a> {
     }
 
     /// The `k`-th smallest difference, counting from 0 (`k` past the end means the largest).
-    ///
-    /// Each round cuts at two sampled pivots `lo <= hi` and keeps the candidates below `lo`,
-    /// within `[lo, hi]` or above `hi`, whichever holds rank `k`. If `[lo, hi]` holds every
-    /// candidate, a second pass splits at the pivots themselves, so every round drops at
-    /// least one candidate and runs of equal differences cannot stall the search.
     pub(crate) fn kth(&self, k: u64) -> f64 {
-        let k = k.min(self.count.saturating_sub(1));
+        self.select(self.last_rank(k), self.search())
+    }
+
+    /// The `k`-th smallest difference, given that it likely lies within `[low, high]` (say,
+    /// between the ends of an interval already found): one pass counts the differences
+    /// there, and if they hold rank `k` the search starts among them alone. Any hint gives
+    /// the exact answer; a wrong one only costs that pass.
+    pub(crate) fn kth_between(&self, k: u64, low: f64, high: f64) -> f64 {
+        let k = self.last_rank(k);
+        let mut s = self.search();
+        if low <= high {
+            let (below, through) = self.cut(|d| d < low, |d| d <= high, &mut s);
+            if below <= k && k < through {
+                std::mem::swap(&mut s.candidates.lower, &mut s.first);
+                std::mem::swap(&mut s.candidates.upper, &mut s.second);
+                (s.below, s.through) = (below, through);
+            }
+        }
+        self.select(k, s)
+    }
+
+    /// `k`, or the last rank if `k` is past it.
+    fn last_rank(&self, k: u64) -> u64 {
+        k.min(self.count.saturating_sub(1))
+    }
+
+    /// A search with every difference in play.
+    fn search(&self) -> Search {
         let (m, n) = (self.x.len(), self.neg_y.len());
-        let mut s = Search {
+        let sample_size = ((m + n) / OBSERVATIONS_PER_DRAW).clamp(1, SAMPLE_SIZE);
+        Search {
             candidates: Candidates::all(m, n),
             below: 0,
             through: self.count,
             first: vec![0; m],
             second: vec![0; m],
-            ends: Vec::with_capacity(m),
-            sample_size: SAMPLE_SIZE.min(m + n),
+            sample: Vec::with_capacity(sample_size),
+            sample_size,
             rng: SmallRng::seed_from_u64(SEED),
-        };
-        let materialize_at = MATERIALIZE_PER_OBSERVATION.saturating_mul((m + n) as u64);
+        }
+    }
+
+    /// The difference of rank `k`, which `s` holds among its candidates.
+    ///
+    /// Each round cuts at two sampled pivots `lo <= hi` and keeps the candidates below `lo`,
+    /// within `[lo, hi]` or above `hi`, whichever holds rank `k`. If `[lo, hi]` holds every
+    /// candidate, a second pass splits at the pivots themselves, so every round drops at
+    /// least one candidate and runs of equal differences cannot stall the search.
+    fn select(&self, k: u64, mut s: Search) -> f64 {
+        let observations = (self.x.len() + self.neg_y.len()) as u64;
+        // Above `sample_size`, so every round has a candidate for each draw.
+        let materialize_at = MATERIALIZE_PER_OBSERVATION.saturating_mul(observations);
         while s.through - s.below > materialize_at {
             let (lo, hi) = self.pivots(&mut s, k);
             let (below_lo, through_hi) = self.cut(|d| d < lo, |d| d <= hi, &mut s);
@@ -168,7 +218,7 @@ impl<'a> Differences<'a> {
 
     /// The `(k + 1)`-th smallest difference given that the `k`-th is `value`, in one O(m + n)
     /// pass: `value` again if it repeats, else the smallest difference above it.
-    fn next_after(&self, k: u64, value: f64) -> f64 {
+    pub(crate) fn next_after(&self, k: u64, value: f64) -> f64 {
         let mut through = vec![0; self.x.len()];
         let all = Candidates::all(self.x.len(), self.neg_y.len());
         if cut_rows(self.x, &self.neg_y, |d| d <= value, &all, &mut through) > k + 1 {
@@ -203,38 +253,48 @@ impl<'a> Differences<'a> {
     }
 
     /// Two pivots among the candidates that likely bracket the difference of rank `k`:
-    /// order statistics of a uniform sample of the candidates, `BRACKET_SDS` standard
-    /// deviations either side of where that rank falls in the sample.
+    /// order statistics of a sample of the candidates, `BRACKET_SDS` standard deviations
+    /// either side of where that rank falls in the sample.
+    ///
+    /// The sample is stratified: the candidates, in row order, are cut into `sample_size`
+    /// runs of (nearly) equal length and one is drawn uniformly from each. The draws then come
+    /// in row order, so one walk over the rows places them all (no search per draw), and the
+    /// sampled rank of any value varies no more than under uniform draws with replacement, so
+    /// the bracket is at least as likely to hold rank `k`.
     fn pivots(&self, s: &mut Search, k: u64) -> (f64, f64) {
         let candidates = &s.candidates;
-        let mut end = 0;
-        s.ends.clear();
-        s.ends.extend(
-            candidates
-                .lower
-                .iter()
-                .zip(&candidates.upper)
-                .map(|(&l, &u)| {
-                    end += (u - l) as u64;
-                    end
-                }),
-        );
         let active = s.through - s.below;
-        let mut sample: Vec<f64> = (0..s.sample_size)
-            .map(|_| {
-                let t = s.rng.random_range(0..active);
-                let row = s.ends.partition_point(|&end| end <= t);
-                let start = row.checked_sub(1).map_or(0, |before| s.ends[before]);
-                self.x[row] + self.neg_y[candidates.lower[row] + (t - start) as usize]
-            })
-            .collect();
-        sample.sort_unstable_by(f64::total_cmp);
-        let size = s.sample_size as f64;
+        let size = s.sample_size as u64;
+        let (run, longer_runs) = (active / size, active % size);
+        s.sample.clear();
+        let (mut row, mut row_start, mut run_start) = (0, 0, 0);
+        for i in 0..size {
+            let run_end = run_start + run + u64::from(i < longer_runs);
+            let t = s.rng.random_range(run_start..run_end);
+            let mut row_end = row_start + (candidates.upper[row] - candidates.lower[row]) as u64;
+            while t >= row_end {
+                row += 1;
+                row_start = row_end;
+                row_end += (candidates.upper[row] - candidates.lower[row]) as u64;
+            }
+            let column = candidates.lower[row] + (t - row_start) as usize;
+            s.sample.push(self.x[row] + self.neg_y[column]);
+            run_start = run_end;
+        }
+        let size = size as f64;
         let fraction = ((k - s.below) as f64 + 0.5) / active as f64;
         let spread = BRACKET_SDS * (size * fraction * (1.0 - fraction)).sqrt() + 1.0;
+        let last = s.sample.len() - 1;
         let lo = (fraction * size - spread).max(0.0) as usize;
-        let hi = ((fraction * size + spread) as usize).min(s.sample_size - 1);
-        (sample[lo], sample[hi])
+        let hi = ((fraction * size + spread) as usize).min(last);
+        // Two selections rather than a sort: linear in the sample size.
+        let (left, &mut high, _) = s.sample.select_nth_unstable_by(hi, f64::total_cmp);
+        let low = if lo == hi {
+            high
+        } else {
+            *left.select_nth_unstable_by(lo, f64::total_cmp).1
+        };
+        (low, high)
     }
 
     /// The candidate of rank `rank` among the candidates, by materializing them.
@@ -353,6 +413,65 @@ mod tests {
                 prop_assert_eq!(d.kth(k as u64), expected, "k = {}", k);
             }
         }
+    }
+
+    /// A hint for [`Differences::kth_between`]: a difference, a value between or beyond them,
+    /// or no number at all.
+    fn hint() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            4 => (-3_000_000i32..3_000_000).prop_map(f64::from),
+            1 => Just(f64::NEG_INFINITY),
+            1 => Just(f64::INFINITY),
+            1 => Just(f64::NAN),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn a_hint_never_changes_the_order_statistic(
+            x in sample(),
+            y in sample(),
+            hints in prop::collection::vec((hint(), hint()), 4),
+            picks in prop::collection::vec((0.0..1.0f64, 0.0..1.0f64), 4),
+        ) {
+            let all = brute_force(&x, &y);
+            let d = Differences::new(&x, &y).unwrap();
+            let last = all.len() - 1;
+            let at = |fraction: f64| (fraction * last as f64) as usize;
+            // Arbitrary hints, and hints that bracket the rank (tightly or not).
+            let bracketing = picks.iter().map(|&(a, b)| (all[at(a * 0.5)], all[at(0.5 + b * 0.5)]));
+            for (low, high) in hints.into_iter().chain(bracketing) {
+                for k in [0, at(0.25), last / 2, at(0.75), last, last + 5] {
+                    prop_assert_eq!(
+                        d.kth_between(k as u64, low, high),
+                        all[k.min(last)],
+                        "k = {}, hint [{}, {}]", k, low, high
+                    );
+                }
+                let median = if all.len() % 2 == 1 {
+                    all[last / 2]
+                } else {
+                    midpoint(all[last / 2], all[last / 2 + 1])
+                };
+                prop_assert_eq!(d.median_between(low, high), median);
+                prop_assert_eq!(d.median(), median);
+            }
+        }
+    }
+
+    #[test]
+    fn a_tight_hint_is_searched_alone() {
+        // Rounds run among the hinted differences only, and still find each rank.
+        let (x, y) = (integers(300, 1_000_000, 3), integers(200, 1_000_000, 4));
+        let all = brute_force(&x, &y);
+        let d = Differences::new(&x, &y).unwrap();
+        for k in [20_000, 29_999, 30_000, 40_000] {
+            let (low, high) = (all[k - 7_000], all[k + 7_000]);
+            assert_eq!(d.kth_between(k as u64, low, high), all[k], "k={k}");
+        }
+        assert_eq!(d.kth_between(0, all[0], all[0]), all[0]);
     }
 
     #[test]
