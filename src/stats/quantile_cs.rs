@@ -433,8 +433,8 @@ impl QuantileTest {
                 return Err(Error::NanInSample { sample, index });
             }
         }
-        baseline.iter().for_each(|&v| self.state.baseline.insert(v));
-        canary.iter().for_each(|&v| self.state.canary.insert(v));
+        self.state.baseline.insert_batch(baseline);
+        self.state.canary.insert_batch(canary);
         self.look();
         Ok(self.decision())
     }
