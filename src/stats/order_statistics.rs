@@ -2,10 +2,11 @@
 //!
 //! The values are kept in increasing order in a list of sorted blocks of at most
 //! [`BLOCK_CAPACITY`] values, indexed by each block's largest value (to route a value or a
-//! rank query to its block by binary search) and by a Fenwick tree of block sizes (for the
-//! count of values before a block, and to find the block holding a rank). Contiguous blocks
-//! make an insertion a binary search and a short memmove instead of a walk through scattered
-//! tree nodes, which matters because the anytime latency test inserts every observation.
+//! `count_le` query to its block by binary search) and by a Fenwick tree of block sizes (for
+//! the count of values before a block, and to find the block holding a rank). Contiguous
+//! blocks make an insertion a binary search and a short memmove instead of a walk through
+//! scattered tree nodes, which matters because the anytime latency test inserts every
+//! observation.
 //!
 //! A batch is sorted once and merged into each block it touches, moving every value of that
 //! block at most once. A block that outgrows its capacity is split into blocks at least half
@@ -33,13 +34,19 @@ const BLOCK_HALF: usize = BLOCK_CAPACITY / 2;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct OrderStatistics {
     /// Non-empty sorted blocks, each block's values no smaller than the previous block's.
-    blocks: Vec<Vec<f64>>,
-    /// The largest value of each block, contiguous for binary search.
-    lasts: Vec<f64>,
+    blocks: Vec<Block>,
     /// The number of values in each block, for ranks.
     counts: BlockCounts,
     /// Number of values.
     len: usize,
+}
+
+/// A sorted run of values and its largest value, kept beside the other blocks' so that
+/// routing a value or a query to its block reads no values.
+#[derive(Debug, Clone)]
+struct Block {
+    last: f64,
+    values: Vec<f64>,
 }
 
 impl OrderStatistics {
@@ -57,8 +64,10 @@ impl OrderStatistics {
         // Once a block is added, block indices change and the counts are rebuilt at the end.
         let mut reindex = self.blocks.is_empty();
         if reindex {
-            self.blocks.push(Vec::with_capacity(BLOCK_CAPACITY));
-            self.lasts.push(f64::NEG_INFINITY);
+            self.blocks.push(Block {
+                last: f64::NEG_INFINITY,
+                values: Vec::with_capacity(BLOCK_CAPACITY),
+            });
         }
         self.len += batch.len();
         let (mut block, mut rest) = (0, &batch[..]);
@@ -66,28 +75,30 @@ impl OrderStatistics {
             // The first block whose largest value exceeds the value takes it; the last block
             // takes everything beyond.
             let last_block = self.blocks.len() - 1;
-            block += self.lasts[block..last_block].partition_point(|&last| last <= smallest);
+            block += self.blocks[block..last_block].partition_point(|b| b.last <= smallest);
             let taken = if block == last_block {
                 rest.len()
             } else {
-                let bound = self.lasts[block];
+                let bound = self.blocks[block].last;
                 rest.partition_point(|&v| v < bound)
             };
             let run;
             (run, rest) = rest.split_at(taken);
-            merge(&mut self.blocks[block], run);
-            if self.blocks[block].len() > BLOCK_CAPACITY {
+            let values = &mut self.blocks[block].values;
+            merge(values, run);
+            if values.len() > BLOCK_CAPACITY {
                 block = self.split(block);
                 reindex = true;
             } else {
-                self.lasts[block] = self.blocks[block][self.blocks[block].len() - 1];
+                let last = values[values.len() - 1];
+                self.blocks[block].last = last;
                 if !reindex {
                     self.counts.add(block, run.len());
                 }
             }
         }
         if reindex {
-            self.counts = BlockCounts::new(self.blocks.iter().map(Vec::len));
+            self.counts = BlockCounts::new(self.blocks.iter().map(|b| b.values.len()));
         }
     }
 
@@ -97,39 +108,38 @@ impl OrderStatistics {
             return None;
         }
         let (block, offset) = self.counts.find(k - 1);
-        Some(self.blocks[block][offset])
+        Some(self.blocks[block].values[offset])
     }
 
     /// Number of values `<= x`.
     pub(crate) fn count_le(&self, x: f64) -> usize {
-        let block = self.lasts.partition_point(|&last| last <= x);
+        let block = self.blocks.partition_point(|b| b.last <= x);
         if block == self.blocks.len() {
             return self.len;
         }
-        self.counts.before(block) + self.blocks[block].partition_point(|&v| v <= x)
+        self.counts.before(block) + self.blocks[block].values.partition_point(|&v| v <= x)
     }
 
     /// The values in increasing order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = f64> + '_ {
-        self.blocks.iter().flatten().copied()
+        self.blocks.iter().flat_map(|b| &b.values).copied()
     }
 
     /// Replaces the overfull block at `block` by blocks of between [`BLOCK_HALF`] and
     /// `1.5 BLOCK_HALF` values; returns the index of the last of them. The block counts are
     /// left stale for the caller to rebuild.
     fn split(&mut self, block: usize) -> usize {
-        let values = std::mem::take(&mut self.blocks[block]);
+        let values = std::mem::take(&mut self.blocks[block].values);
         let pieces = values.len() / BLOCK_HALF;
         let bounds = |piece: usize| piece * values.len() / pieces;
-        let replacement: Vec<Vec<f64>> = (0..pieces)
-            .map(|piece| {
-                let mut part = Vec::with_capacity(BLOCK_CAPACITY);
-                part.extend_from_slice(&values[bounds(piece)..bounds(piece + 1)]);
-                part
-            })
-            .collect();
-        let lasts = replacement.iter().map(|part| part[part.len() - 1]);
-        self.lasts.splice(block..=block, lasts);
+        let replacement = (0..pieces).map(|piece| {
+            let mut part = Vec::with_capacity(BLOCK_CAPACITY);
+            part.extend_from_slice(&values[bounds(piece)..bounds(piece + 1)]);
+            Block {
+                last: part[part.len() - 1],
+                values: part,
+            }
+        });
         self.blocks.splice(block..=block, replacement);
         block + pieces - 1
     }
@@ -374,13 +384,12 @@ mod tests {
             .iter()
             .zip(sorted)
             .all(|(a, b)| a.to_bits() == b.to_bits()));
-        assert_eq!(tree.blocks.len(), tree.lasts.len());
         let mut before = 0;
-        for (i, block) in tree.blocks.iter().enumerate() {
-            assert!((1..=BLOCK_CAPACITY).contains(&block.len()), "block {i}");
-            assert_eq!(tree.lasts[i].to_bits(), block[block.len() - 1].to_bits());
+        for (i, Block { last, values }) in tree.blocks.iter().enumerate() {
+            assert!((1..=BLOCK_CAPACITY).contains(&values.len()), "block {i}");
+            assert_eq!(last.to_bits(), values[values.len() - 1].to_bits());
             assert_eq!(tree.counts.before(i), before, "block {i}");
-            before += block.len();
+            before += values.len();
         }
         for k in 1..=sorted.len() {
             assert_eq!(tree.kth(k).map(f64::to_bits), Some(sorted[k - 1].to_bits()));
