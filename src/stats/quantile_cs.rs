@@ -336,9 +336,10 @@ struct State {
 /// `Reject` once the always-valid p-value drops to alpha; the test never accepts (stop at a
 /// maximum duration and report the bands instead).
 ///
-/// Cost: an insertion is expected O(log n) (a treap per arm); a look is O(K log^2 n) for
-/// `K` quantiles, plus the catch-all's O(n) merge amortized to O(1) per observation. Memory
-/// and persisted size are O(n): the bands need every order statistic.
+/// Cost: an insertion is O(log n) plus a memmove of at most 512 values, amortized (each arm
+/// keeps its values in sorted blocks, and a tick's values are sorted once and merged); a look
+/// is O(K log^2 n) for `K` quantiles, plus the catch-all's O(n) merge amortized to O(1) per
+/// observation. Memory and persisted size are O(n): the bands need every order statistic.
 ///
 /// ```
 /// use canary_judge::stats::{QuantileTest, QuantileTestOptions, SequentialDecision, SequentialTest};
@@ -433,8 +434,8 @@ impl QuantileTest {
                 return Err(Error::NanInSample { sample, index });
             }
         }
-        baseline.iter().for_each(|&v| self.state.baseline.insert(v));
-        canary.iter().for_each(|&v| self.state.canary.insert(v));
+        self.state.baseline.insert_batch(baseline);
+        self.state.canary.insert_batch(canary);
         self.look();
         Ok(self.decision())
     }
