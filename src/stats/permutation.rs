@@ -15,6 +15,8 @@
 //! subtracted, so both `P(2U <= t)` and `P(2U > t)` keep near machine precision; states below
 //! about 1e-308 underflow to zero.
 
+use std::cell::RefCell;
+
 use super::exact::resource_obstacle;
 use super::rank::TieGroup;
 use super::Tail;
@@ -85,6 +87,8 @@ struct Pattern<'a> {
     placed: u64,
     /// Whether the smaller sample is `x`.
     x_placed: bool,
+    /// `m + n`.
+    total: u64,
     /// `m * n`.
     pairs: u128,
 }
@@ -98,6 +102,7 @@ impl<'a> Pattern<'a> {
             groups,
             placed: m.min(n),
             x_placed: m <= n,
+            total: m + n,
             pairs: u128::from(m) * u128::from(n),
         }
     }
@@ -122,16 +127,11 @@ impl<'a> Pattern<'a> {
         self.dp(forward, threshold).run()
     }
 
-    fn dp(&self, forward: bool, threshold: u128) -> Dp {
-        let sizes = self.groups.iter().map(|g| g.size()).filter(|&t| t > 0);
-        let sizes: Vec<u64> = if forward {
-            sizes.collect()
-        } else {
-            sizes.rev().collect()
-        };
+    fn dp(&self, forward: bool, threshold: u128) -> Dp<'a> {
         Dp {
-            total: sizes.iter().sum(),
-            sizes,
+            groups: self.groups,
+            forward,
+            total: self.total,
             placed: self.placed,
             threshold: u64::try_from(threshold).unwrap_or(u64::MAX),
         }
@@ -139,10 +139,13 @@ impl<'a> Pattern<'a> {
 }
 
 /// The state DP for one group order and threshold.
-struct Dp {
-    /// Group sizes in the order the groups are visited.
-    sizes: Vec<u64>,
-    /// Their sum `N`.
+struct Dp<'a> {
+    /// The tie groups in ascending order of value.
+    groups: &'a [TieGroup],
+    /// Whether the groups are visited in ascending order (else descending); borrowing them
+    /// in place of collecting the sizes keeps the cost estimate free of allocation.
+    forward: bool,
+    /// The sum of their sizes, `N`.
     total: u64,
     /// Size of the placed sample.
     placed: u64,
@@ -183,19 +186,25 @@ impl RowStep {
 
 /// `threshold - 2 * to_place * unchosen`, or `None` if every state must end above it.
 fn headroom(to_place: u64, unchosen: u64, threshold: u64) -> Option<u64> {
-    let future = 2 * u128::from(to_place) * u128::from(unchosen);
-    u64::try_from(future)
-        .ok()
-        .and_then(|future| threshold.checked_sub(future))
+    let future = to_place.checked_mul(unchosen)?.checked_mul(2)?;
+    threshold.checked_sub(future)
 }
 
-impl Dp {
+impl Dp<'_> {
+    /// Sizes of the non-empty groups in the order they are visited.
+    fn sizes(&self) -> impl Iterator<Item = u64> + '_ {
+        let count = self.groups.len();
+        (0..count)
+            .map(move |i| self.groups[if self.forward { i } else { count - 1 - i }].size())
+            .filter(|&t| t > 0)
+    }
+
     /// The state rows that can be occupied before each group, as [`RowStep`]s from the top
     /// row down (the order in which rows can be updated in place).
     fn row_steps(&self) -> impl Iterator<Item = impl Iterator<Item = RowStep>> + '_ {
         let (placed, total) = (self.placed, self.total);
         let mut below = 0;
-        self.sizes.iter().map(move |&size| {
+        self.sizes().map(move |size| {
             let remaining = total - below;
             let group_below = below;
             below += size;
@@ -224,8 +233,13 @@ impl Dp {
                 let Some(room) = row.room(self.placed, self.threshold) else {
                     break;
                 };
-                let reachable = 2 * u128::from(row.chosen) * u128::from(row.below - row.chosen);
-                let width = (room as f64).min(reachable as f64) + 1.0;
+                // Saturating at `u64::MAX` (which `room` never exceeds) keeps the minimum
+                // exact; converting it after taking it gives the same value as before.
+                let reachable = row
+                    .chosen
+                    .saturating_mul(row.below - row.chosen)
+                    .saturating_mul(2);
+                let width = room.min(reachable) as f64 + 1.0;
                 steps += (row.take.1 - row.take.0 + 1) as f64 * width;
                 if steps > limit {
                     return None;
@@ -237,23 +251,23 @@ impl Dp {
 
     /// `(P(score <= threshold), P(score > threshold))`.
     fn run(&self) -> (f64, f64) {
-        let width = to_index(self.threshold) + 1;
-        let mut grid = Grid {
-            width,
-            cells: vec![0.0; (to_index(self.placed) + 1).saturating_mul(width)],
-            live: vec![EMPTY; to_index(self.placed) + 1],
-            above: 0.0,
-        };
-        grid.cells[0] = 1.0;
-        grid.live[0] = (0, 0);
-        let mut weights = Vec::new();
+        SCRATCH.with_borrow_mut(|Scratch { grid, weights }| {
+            grid.reset(to_index(self.placed) + 1, to_index(self.threshold) + 1);
+            let result = self.run_on(grid, weights);
+            grid.release_if_large();
+            result
+        })
+    }
+
+    /// [`Dp::run`] on a freshly reset grid, with a buffer for the hypergeometric weights.
+    fn run_on(&self, grid: &mut Grid, weights: &mut Vec<f64>) -> (f64, f64) {
         for group in self.row_steps() {
             for row in group {
                 let j = to_index(row.chosen);
                 if grid.live[j].0 > grid.live[j].1 {
                     continue;
                 }
-                hypergeometric(&mut weights, &row, self.total - row.below, self.placed);
+                hypergeometric(weights, &row, self.total - row.below, self.placed);
                 let (first, last) = row.take;
                 for c in first.max(1)..=last {
                     let weight = weights[to_index(c - first)];
@@ -266,7 +280,7 @@ impl Dp {
             }
         }
         let (lo, hi) = grid.live[to_index(self.placed)];
-        let last = to_index(self.placed) * width;
+        let last = to_index(self.placed) * grid.width;
         let at_most: f64 = grid
             .cells
             .get(last + lo..=last + hi)
@@ -279,7 +293,28 @@ impl Dp {
 /// An empty live range.
 const EMPTY: (usize, usize) = (1, 0);
 
-/// State probabilities: row `j`, score `s` at `cells[j * width + s]`; zero outside `live[j]`.
+/// Grids of up to this many cells (2 MB, enough for two samples of 60) stay allocated for the
+/// next run on the thread; larger ones are freed rather than held.
+const KEPT_CELLS: usize = 1 << 18;
+
+/// Buffers a thread reuses from one [`Dp::run`] to the next, so a run neither allocates nor
+/// zeroes a whole grid.
+#[derive(Default)]
+struct Scratch {
+    grid: Grid,
+    weights: Vec<f64>,
+}
+
+thread_local! {
+    /// This thread's [`Scratch`].
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// State probabilities: row `j`, score `s` at `cells[j * width + s]` for `s` in `live[j]`.
+///
+/// Cells outside the live ranges hold stale values (from earlier rows or runs) and are zeroed
+/// only when a range grows over them, so a run touches only the cells it uses.
+#[derive(Default)]
 struct Grid {
     width: usize,
     cells: Vec<f64>,
@@ -289,6 +324,42 @@ struct Grid {
 }
 
 impl Grid {
+    /// Starts a run with `rows` rows of `width` scores: all mass in row 0 at score 0.
+    fn reset(&mut self, rows: usize, width: usize) {
+        let cells = rows.saturating_mul(width);
+        if self.cells.len() < cells {
+            self.cells = vec![0.0; cells];
+        }
+        self.width = width;
+        self.live.clear();
+        self.live.resize(rows, EMPTY);
+        self.live[0] = (0, 0);
+        self.cells[0] = 1.0;
+        self.above = 0.0;
+    }
+
+    /// Frees the cells if they are too many to hold between runs (see [`KEPT_CELLS`]).
+    fn release_if_large(&mut self) {
+        if self.cells.len() > KEPT_CELLS {
+            self.cells = Vec::new();
+        }
+    }
+
+    /// Extends row `j`'s live range over `start..=end`, zeroing the cells it newly covers.
+    fn widen(&mut self, j: usize, start: usize, end: usize) {
+        let row = &mut self.cells[j * self.width..][..self.width];
+        let (lo, hi) = self.live[j];
+        self.live[j] = if lo > hi {
+            row[start..=end].fill(0.0);
+            (start, end)
+        } else {
+            let (lo_new, hi_new) = (lo.min(start), hi.max(end));
+            row[lo_new..lo].fill(0.0);
+            row[hi + 1..=hi_new].fill(0.0);
+            (lo_new, hi_new)
+        };
+    }
+
     /// Adds `weight` times row `j`, shifted up by `gain`, to row `j + c` (`c >= 1`); what
     /// lands above `cap` goes to `above`.
     fn push(&mut self, j: usize, c: usize, gain: u64, weight: f64, cap: Option<u64>) {
@@ -296,27 +367,24 @@ impl Grid {
         let kept_hi = cap
             .and_then(|cap| cap.checked_sub(gain))
             .map(|room| hi.min(to_index(room)));
-        let (sources, targets) = self.cells.split_at_mut((j + c) * self.width);
-        let source = &sources[j * self.width..][lo..=hi];
+        let source = j * self.width + lo..=j * self.width + hi;
         let kept = match kept_hi {
             Some(kept_hi) if kept_hi >= lo => kept_hi - lo + 1,
             _ => 0,
         };
-        self.above += weight * source[kept..].iter().sum::<f64>();
+        self.above += weight * self.cells[source.clone()][kept..].iter().sum::<f64>();
         if kept == 0 {
             return;
         }
         let start = lo + to_index(gain);
-        for (out, &p) in targets[start..start + kept].iter_mut().zip(&source[..kept]) {
+        self.widen(j + c, start, start + kept - 1);
+        let (sources, targets) = self.cells.split_at_mut((j + c) * self.width);
+        for (out, &p) in targets[start..start + kept]
+            .iter_mut()
+            .zip(&sources[source][..kept])
+        {
             *out += weight * p;
         }
-        let end = start + kept - 1;
-        let target = &mut self.live[j + c];
-        *target = if target.0 > target.1 {
-            (start, end)
-        } else {
-            (target.0.min(start), target.1.max(end))
-        };
     }
 
     /// Scales row `j` by the weight of placing none of the group (`None`: some must be
@@ -337,7 +405,6 @@ impl Grid {
         };
         let (kept_cells, dropped) = row.split_at_mut(kept);
         self.above += weight * dropped.iter().sum::<f64>();
-        dropped.fill(0.0);
         kept_cells.iter_mut().for_each(|p| *p *= weight);
         self.live[j] = if kept == 0 {
             EMPTY
@@ -361,7 +428,8 @@ fn hypergeometric(weights: &mut Vec<f64>, row: &RowStep, remaining: u64, placed:
     );
     // weight(c + 1) / weight(c)
     let ratio = |c: f64| (t - c) * (left - c) / ((c + 1.0) * (r - t - left + c + 1.0));
-    let mode = (((left + 1.0) * (t + 1.0) / (r + 2.0)).floor() as u64).clamp(first, last);
+    // The quotient is not negative, so truncating it is its floor.
+    let mode = (((left + 1.0) * (t + 1.0) / (r + 2.0)) as u64).clamp(first, last);
     weights.clear();
     weights.resize(to_index(last - first) + 1, 0.0);
     let at = to_index(mode - first);
@@ -532,6 +600,35 @@ mod tests {
             (rest - (1.0 - p)).abs() <= f64::EPSILON,
             "{rest} vs 1 - {p:e}"
         );
+    }
+
+    #[test]
+    fn reused_buffers_give_the_same_bits_as_fresh_ones() {
+        let cases = [
+            (pattern(&sizes_from(3, 40), 17), 300),
+            (pattern(&[1, 12, 1], 4), 0),
+            (pattern(&[7, 7], 7), 98),
+            (pattern(&sizes_from(5, 24), 12), 100),
+        ];
+        let tails = |groups: &[TieGroup], twice_u: u128| {
+            [Tail::Lower, Tail::Upper].map(|tail| conditional_tail(groups, twice_u, tail).to_bits())
+        };
+        // A new thread starts with empty buffers; this one has stale cells from earlier runs.
+        let fresh: Vec<_> = cases
+            .iter()
+            .map(|(groups, twice_u)| {
+                let groups = groups.clone();
+                let twice_u = *twice_u;
+                std::thread::spawn(move || tails(&groups, twice_u))
+                    .join()
+                    .unwrap()
+            })
+            .collect();
+        for _ in 0..2 {
+            for ((groups, twice_u), want) in cases.iter().zip(&fresh) {
+                assert_eq!(tails(groups, *twice_u), *want, "{groups:?} 2U={twice_u}");
+            }
+        }
     }
 
     #[test]
