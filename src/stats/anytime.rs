@@ -393,7 +393,7 @@ struct Likelihood {
 
 /// A function value with its slope (for Newton steps) and the size of its terms (for how far
 /// rounding can move the value).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Evaluation {
     value: f64,
     slope: f64,
@@ -404,11 +404,7 @@ impl Likelihood {
     /// The log likelihood at log rate ratio `u`; its slope is approximate (the value is
     /// exact, the slope only steers Newton steps), so one `exp` and one `ln_1p` per stage.
     fn value(&self, u: f64) -> Evaluation {
-        let mut sum = Evaluation {
-            value: 0.0,
-            slope: 0.0,
-            magnitude: 0.0,
-        };
+        let mut sum = Evaluation::default();
         for stage in &self.stages {
             let logit = u + stage.log_odds;
             let (c, d) = (stage.canary, stage.baseline);
@@ -435,11 +431,7 @@ impl Likelihood {
 
     /// The slope of the log likelihood at `u` (exact, one `exp` per stage) and its own slope.
     fn slope(&self, u: f64) -> Evaluation {
-        let mut sum = Evaluation {
-            value: 0.0,
-            slope: 0.0,
-            magnitude: 0.0,
-        };
+        let mut sum = Evaluation::default();
         for stage in &self.stages {
             let logit = u + stage.log_odds;
             let (c, d) = (stage.canary, stage.baseline);
