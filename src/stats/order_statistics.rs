@@ -1,58 +1,43 @@
 //! A growing multiset of floats with k-th smallest and rank queries in O(log n).
 //!
-//! The values are kept in increasing order in a list of sorted blocks of at most
-//! [`BLOCK_CAPACITY`] values, indexed by each block's largest value (to route a value or a
-//! `count_le` query to its block by binary search) and by a Fenwick tree of block sizes (for
-//! the count of values before a block, and to find the block holding a rank). Contiguous
-//! blocks make an insertion a binary search and a short memmove instead of a walk through
-//! scattered tree nodes, which matters because the anytime latency test inserts every
-//! observation.
-//!
-//! A batch is sorted once and merged into each block it touches, moving every value of that
-//! block at most once. A block that outgrows its capacity is split into blocks at least half
-//! full, so whatever order the values arrive in (sorted, reversed, all equal) an insertion
-//! costs O(log n + [`BLOCK_CAPACITY`]) amortized, `kth` and `count_le` O(log n), and memory
-//! is at most 16 bytes per value.
+//! The values are kept in two sorted arrays: `settled`, most of them, and `recent`, the ones
+//! added since `settled` was last rebuilt. A batch of `b` values is sorted and merged into
+//! `recent`; once `recent` outgrows about `sqrt(n b)` values it is merged into `settled`.
+//! Both merges run backwards through contiguous memory, moving every value at most once, so a
+//! value costs `O(sqrt(n / b))` sequential moves amortized instead of the random accesses of
+//! a search tree or of many small blocks: the anytime latency test inserts every observation,
+//! and at tens of thousands of values per arm memory latency is what an insertion costs.
+//! Queries combine the two arrays: `count_le` is two binary searches, `kth` a binary search
+//! for how many of the smallest `k` values come from each.
 //!
 //! It serializes as the sorted finite values plus counts of infinities (JSON has no infinity)
-//! and is rebuilt on deserialization in O(n log n) (O(n) when the values are already sorted),
-//! so the persisted form is plain data and every query gives the same answer after a round
-//! trip.
+//! and is rebuilt on deserialization in O(n log n), so the persisted form is plain data and
+//! every query gives the same answer after a round trip.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
 
-/// Most values a block holds: large enough for the block index to be small and cache
-/// resident, small enough that inserting into a block is a short memmove.
-const BLOCK_CAPACITY: usize = 512;
+/// Least size `recent` may reach before it is merged, so small sets are not rebuilt at every
+/// insertion.
+const RECENT_MINIMUM: usize = 256;
 
-/// Least values a block holds after a split, so blocks stay at least half full.
-const BLOCK_HALF: usize = BLOCK_CAPACITY / 2;
+/// Values [`start_of_larger`] passes with one comparison.
+const SCAN_STRIDE: usize = 8;
 
 /// The values seen so far, ordered.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct OrderStatistics {
-    /// Non-empty sorted blocks, each block's values no smaller than the previous block's.
-    blocks: Vec<Block>,
-    /// The number of values in each block, for ranks.
-    counts: BlockCounts,
-    /// Number of values.
-    len: usize,
-}
-
-/// A sorted run of values and its largest value, kept beside the other blocks' so that
-/// routing a value or a query to its block reads no values.
-#[derive(Debug, Clone)]
-struct Block {
-    last: f64,
-    values: Vec<f64>,
+    /// Most values, in increasing order.
+    settled: Vec<f64>,
+    /// The values added since `settled` was last rebuilt, in increasing order.
+    recent: Vec<f64>,
 }
 
 impl OrderStatistics {
     /// Number of values.
     pub(crate) fn len(&self) -> usize {
-        self.len
+        self.settled.len() + self.recent.len()
     }
 
     /// Adds values in any order (the caller has rejected NaN). `-0.0` is stored as `0.0`.
@@ -60,88 +45,58 @@ impl OrderStatistics {
         if values.is_empty() {
             return;
         }
-        let batch = sorted(values);
-        // Once a block is added, block indices change and the counts are rebuilt at the end.
-        let mut reindex = self.blocks.is_empty();
-        if reindex {
-            self.blocks.push(Block {
-                last: f64::NEG_INFINITY,
-                values: Vec::with_capacity(BLOCK_CAPACITY),
-            });
-        }
-        self.len += batch.len();
-        let (mut block, mut rest) = (0, &batch[..]);
-        while let Some(&smallest) = rest.first() {
-            // The first block whose largest value exceeds the value takes it; the last block
-            // takes everything beyond.
-            let last_block = self.blocks.len() - 1;
-            block += self.blocks[block..last_block].partition_point(|b| b.last <= smallest);
-            let taken = if block == last_block {
-                rest.len()
-            } else {
-                let bound = self.blocks[block].last;
-                rest.partition_point(|&v| v < bound)
-            };
-            let run;
-            (run, rest) = rest.split_at(taken);
-            let values = &mut self.blocks[block].values;
-            merge(values, run);
-            if values.len() > BLOCK_CAPACITY {
-                block = self.split(block);
-                reindex = true;
-            } else {
-                let last = values[values.len() - 1];
-                self.blocks[block].last = last;
-                if !reindex {
-                    self.counts.add(block, run.len());
-                }
-            }
-        }
-        if reindex {
-            self.counts = BlockCounts::new(self.blocks.iter().map(|b| b.values.len()));
+        merge(&mut self.recent, &sorted(values));
+        // A batch of `b` values costs about `|recent|` moves to merge and `n b / limit`
+        // amortized to rebuild `settled`; the sum is least near `limit = sqrt(n b)`.
+        let limit = (self.len() as f64 * values.len() as f64).sqrt();
+        if self.recent.len() > RECENT_MINIMUM && self.recent.len() as f64 > limit {
+            merge(&mut self.settled, &self.recent);
+            self.recent.clear();
         }
     }
 
     /// The `k`-th smallest value, `k` counted from 1; `None` outside `1..=len`.
     pub(crate) fn kth(&self, k: usize) -> Option<f64> {
-        if k == 0 || k > self.len {
+        if k == 0 || k > self.len() {
             return None;
         }
-        let (block, offset) = self.counts.find(k - 1);
-        Some(self.blocks[block].values[offset])
+        let (settled, recent) = (&self.settled, &self.recent);
+        // The smallest `k` values are the smallest `i` settled and `k - i` recent ones, for
+        // the least `i` at which the next settled value is no smaller than the last recent
+        // one taken (whether that holds only turns from false to true as `i` grows).
+        let (mut low, mut high) = (k.saturating_sub(recent.len()), k.min(settled.len()));
+        while low < high {
+            let i = low + (high - low) / 2;
+            if recent[k - i - 1] <= settled[i] {
+                high = i;
+            } else {
+                low = i + 1;
+            }
+        }
+        let from_settled = low.checked_sub(1).map(|i| settled[i]);
+        let from_recent = (k - low).checked_sub(1).map(|j| recent[j]);
+        match (from_settled, from_recent) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Number of values `<= x`.
     pub(crate) fn count_le(&self, x: f64) -> usize {
-        let block = self.blocks.partition_point(|b| b.last <= x);
-        if block == self.blocks.len() {
-            return self.len;
-        }
-        self.counts.before(block) + self.blocks[block].values.partition_point(|&v| v <= x)
+        self.settled.partition_point(|&v| v <= x) + self.recent.partition_point(|&v| v <= x)
     }
 
     /// The values in increasing order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = f64> + '_ {
-        self.blocks.iter().flat_map(|b| &b.values).copied()
-    }
-
-    /// Replaces the overfull block at `block` by blocks of between [`BLOCK_HALF`] and
-    /// `1.5 BLOCK_HALF` values; returns the index of the last of them. The block counts are
-    /// left stale for the caller to rebuild.
-    fn split(&mut self, block: usize) -> usize {
-        let values = std::mem::take(&mut self.blocks[block].values);
-        let pieces = values.len() / BLOCK_HALF;
-        let bounds = |piece: usize| piece * values.len() / pieces;
-        let replacement = (0..pieces).map(|piece| {
-            let mut part = Vec::with_capacity(BLOCK_CAPACITY);
-            part.extend_from_slice(&values[bounds(piece)..bounds(piece + 1)]);
-            Block {
-                last: part[part.len() - 1],
-                values: part,
-            }
-        });
-        self.blocks.splice(block..=block, replacement);
-        block + pieces - 1
+        let (mut settled, mut recent) = (
+            self.settled.iter().copied().peekable(),
+            self.recent.iter().copied().peekable(),
+        );
+        std::iter::from_fn(move || match (settled.peek(), recent.peek()) {
+            (Some(a), Some(b)) if b < a => recent.next(),
+            (Some(_), _) => settled.next(),
+            (None, _) => recent.next(),
+        })
     }
 }
 
@@ -174,94 +129,33 @@ fn from_sort_key(key: u64) -> f64 {
     })
 }
 
-/// Merges the sorted `run` into the sorted `block`, from the largest value down, so every
-/// value of the block moves at most once (one memmove per run value).
-fn merge(block: &mut Vec<f64>, run: &[f64]) {
-    let mut unmoved = block.len();
-    block.extend_from_slice(run);
+/// Merges the sorted `run` into the sorted `target`, from the largest value down: each run
+/// value finds its place by a scan back over the values it passes, which then move in one
+/// memmove, so every value of `target` is read and moved at most once.
+fn merge(target: &mut Vec<f64>, run: &[f64]) {
+    let mut unmoved = target.len();
+    target.extend_from_slice(run);
     for (placed, &value) in run.iter().enumerate().rev() {
-        let at = insertion_point(&block[..unmoved], value);
-        block.copy_within(at..unmoved, at + placed + 1);
-        block[at + placed] = value;
+        let at = start_of_larger(&target[..unmoved], value);
+        target.copy_within(at..unmoved, at + placed + 1);
+        target[at + placed] = value;
         unmoved = at;
     }
 }
 
-/// Number of values of the sorted `values` that are `<= value`, by a binary search with
-/// branches rather than conditional moves: the block is usually not in cache, and a branch
-/// lets the processor fetch the likely next probe while the current one loads.
-fn insertion_point(values: &[f64], value: f64) -> usize {
-    let (mut low, mut high) = (0, values.len());
-    while low < high {
-        let middle = low + (high - low) / 2;
-        if values[middle] <= value {
-            low = middle + 1;
-        } else {
-            high = middle;
-        }
+/// Where the values larger than `value` start in the sorted `values`, scanning back from the
+/// end [`SCAN_STRIDE`] values at a time (sorted, so one comparison clears a whole stride)
+/// and then one at a time: the place is usually a few strides back, and strides keep the
+/// loop short and its exit predictable.
+fn start_of_larger(values: &[f64], value: f64) -> usize {
+    let mut end = values.len();
+    while end >= SCAN_STRIDE && values[end - SCAN_STRIDE] > value {
+        end -= SCAN_STRIDE;
     }
-    low
-}
-
-/// Per-block value counts as a Fenwick tree: the count before a block and the block holding a
-/// rank in O(log blocks), and one block's count changed in O(log blocks), so neither an
-/// insertion nor a query walks every block.
-#[derive(Debug, Clone, Default)]
-struct BlockCounts {
-    /// `tree[i - 1]` is the total count of blocks `i - (i & -i)..i`.
-    tree: Vec<usize>,
-}
-
-impl BlockCounts {
-    /// The tree of the given block counts, in O(blocks).
-    fn new(counts: impl Iterator<Item = usize>) -> Self {
-        let mut tree: Vec<usize> = counts.collect();
-        for i in 1..=tree.len() {
-            let parent = i + (i & i.wrapping_neg());
-            if parent <= tree.len() {
-                tree[parent - 1] += tree[i - 1];
-            }
-        }
-        BlockCounts { tree }
+    while end > 0 && values[end - 1] > value {
+        end -= 1;
     }
-
-    /// Adds `count` values to block `block`.
-    fn add(&mut self, block: usize, count: usize) {
-        let mut i = block + 1;
-        while i <= self.tree.len() {
-            self.tree[i - 1] += count;
-            i += i & i.wrapping_neg();
-        }
-    }
-
-    /// Number of values in the blocks before `block`.
-    fn before(&self, block: usize) -> usize {
-        let (mut i, mut sum) = (block, 0);
-        while i > 0 {
-            sum += self.tree[i - 1];
-            i &= i - 1;
-        }
-        sum
-    }
-
-    /// The block holding the value of 0-based rank `rank` (less than the total) and the
-    /// value's offset in it: the last block whose preceding count is at most `rank`.
-    fn find(&self, mut rank: usize) -> (usize, usize) {
-        let mut block = 0;
-        let mut step = if self.tree.is_empty() {
-            0
-        } else {
-            1 << self.tree.len().ilog2()
-        };
-        while step > 0 {
-            if block + step <= self.tree.len() && self.tree[block + step - 1] <= rank {
-                block += step;
-                rank -= self.tree[block - 1];
-            }
-            step >>= 1;
-        }
-        (block, rank)
-    }
+    end
 }
 
 /// The persisted form: JSON has no infinities, so they are kept as counts. `finite` is read in
@@ -323,9 +217,9 @@ impl TryFrom<Persisted> for OrderStatistics {
             f64::INFINITY,
             persisted.positive_infinities,
         ));
-        let mut tree = OrderStatistics::default();
-        tree.insert_batch(&values);
-        Ok(tree)
+        let mut set = OrderStatistics::default();
+        set.insert_batch(&values);
+        Ok(set)
     }
 }
 
@@ -365,65 +259,59 @@ mod tests {
             .collect()
     }
 
-    /// Inserts `batch` into both the tree and the reference vector (kept sorted, `-0.0` as
+    /// Inserts `batch` into both the set and the reference vector (kept sorted, `-0.0` as
     /// `0.0`).
-    fn insert(tree: &mut OrderStatistics, sorted: &mut Vec<f64>, batch: &[f64]) {
-        tree.insert_batch(batch);
+    fn insert(set: &mut OrderStatistics, sorted: &mut Vec<f64>, batch: &[f64]) {
+        set.insert_batch(batch);
         sorted.extend(batch.iter().map(|&v| v + 0.0));
         sorted.sort_by(f64::total_cmp);
     }
 
-    /// Every query and the block structure agree with the sorted reference: each block
-    /// non-empty and within capacity, its recorded largest value and count right, the blocks
-    /// in order.
-    fn check(tree: &OrderStatistics, sorted: &[f64]) {
-        assert_eq!(tree.len(), sorted.len());
-        let all: Vec<f64> = tree.iter().collect();
+    /// Every query agrees with the sorted reference, and both arrays are sorted.
+    fn check(set: &OrderStatistics, sorted: &[f64]) {
+        assert_eq!(set.len(), sorted.len());
+        let all: Vec<f64> = set.iter().collect();
         assert_eq!(all.len(), sorted.len());
         assert!(all
             .iter()
             .zip(sorted)
             .all(|(a, b)| a.to_bits() == b.to_bits()));
-        let mut before = 0;
-        for (i, Block { last, values }) in tree.blocks.iter().enumerate() {
-            assert!((1..=BLOCK_CAPACITY).contains(&values.len()), "block {i}");
-            assert_eq!(last.to_bits(), values[values.len() - 1].to_bits());
-            assert_eq!(tree.counts.before(i), before, "block {i}");
-            before += values.len();
+        for part in [&set.settled, &set.recent] {
+            assert!(part.windows(2).all(|pair| pair[0] <= pair[1]));
         }
         for k in 1..=sorted.len() {
-            assert_eq!(tree.kth(k).map(f64::to_bits), Some(sorted[k - 1].to_bits()));
+            assert_eq!(set.kth(k).map(f64::to_bits), Some(sorted[k - 1].to_bits()));
         }
-        assert_eq!(tree.kth(0), None);
-        assert_eq!(tree.kth(sorted.len() + 1), None);
+        assert_eq!(set.kth(0), None);
+        assert_eq!(set.kth(sorted.len() + 1), None);
         let probes = sorted
             .iter()
             .flat_map(|&v| [v, v.next_down(), v.next_up()])
             .chain([f64::NEG_INFINITY, -0.0, 0.0, f64::MAX, f64::INFINITY]);
         for x in probes {
             let expected = sorted.partition_point(|&v| v <= x);
-            assert_eq!(tree.count_le(x), expected, "x = {x}");
+            assert_eq!(set.count_le(x), expected, "x = {x}");
         }
     }
 
     #[test]
     fn single_insertions_match_a_sorted_vector() {
-        let (mut tree, mut sorted) = (OrderStatistics::default(), Vec::new());
-        check(&tree, &sorted);
+        let (mut set, mut sorted) = (OrderStatistics::default(), Vec::new());
+        check(&set, &sorted);
         for (i, &v) in values(3000).iter().enumerate() {
-            insert(&mut tree, &mut sorted, &[v]);
+            insert(&mut set, &mut sorted, &[v]);
             if i % 97 == 0 || i % 512 == 511 {
-                check(&tree, &sorted);
+                check(&set, &sorted);
             }
         }
-        check(&tree, &sorted);
-        assert!(tree.blocks.len() > 6);
+        check(&set, &sorted);
+        assert!(set.settled.len() > set.recent.len());
     }
 
     #[test]
     fn batches_with_ties_infinities_and_signed_zeros_match_a_sorted_vector() {
         let data = values(20_000);
-        let (mut tree, mut sorted) = (OrderStatistics::default(), Vec::new());
+        let (mut set, mut sorted) = (OrderStatistics::default(), Vec::new());
         let mut start = 0;
         for size in [0, 1, 200, 7, 1500, 200, 3, 600, 200, 10_000, 1]
             .into_iter()
@@ -432,15 +320,14 @@ mod tests {
             let end = (start + size).min(data.len());
             let mut batch = data[start..end].to_vec();
             batch.extend([-0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY, -0.0]);
-            insert(&mut tree, &mut sorted, &batch);
-            check(&tree, &sorted);
+            insert(&mut set, &mut sorted, &batch);
+            check(&set, &sorted);
             start = end;
             if start == data.len() {
                 break;
             }
         }
-        assert!(tree.blocks.len() > 20_000 / BLOCK_CAPACITY);
-        assert_eq!(tree.count_le(-0.0), tree.count_le(0.0));
+        assert_eq!(set.count_le(-0.0), set.count_le(0.0));
     }
 
     #[test]
@@ -469,18 +356,18 @@ mod tests {
 
     #[test]
     fn infinities_and_signed_zero_are_ordered() {
-        let mut tree = OrderStatistics::default();
-        tree.insert_batch(&[f64::INFINITY, -0.0, 1.0]);
-        tree.insert_batch(&[f64::NEG_INFINITY, 0.0]);
-        assert_eq!(tree.kth(1), Some(f64::NEG_INFINITY));
-        assert_eq!(tree.kth(2).map(f64::to_bits), Some(0.0_f64.to_bits()));
-        assert_eq!(tree.kth(5), Some(f64::INFINITY));
-        assert_eq!(tree.count_le(0.0), 3);
-        assert_eq!(tree.count_le(-0.0), 3);
+        let mut set = OrderStatistics::default();
+        set.insert_batch(&[f64::INFINITY, -0.0, 1.0]);
+        set.insert_batch(&[f64::NEG_INFINITY, 0.0]);
+        assert_eq!(set.kth(1), Some(f64::NEG_INFINITY));
+        assert_eq!(set.kth(2).map(f64::to_bits), Some(0.0_f64.to_bits()));
+        assert_eq!(set.kth(5), Some(f64::INFINITY));
+        assert_eq!(set.count_le(0.0), 3);
+        assert_eq!(set.count_le(-0.0), 3);
     }
 
     #[test]
-    fn sorted_and_reversed_input_keep_blocks_at_least_half_full() {
+    fn sorted_reversed_and_equal_input_keep_recent_values_few() {
         let n = 100_000;
         let ascending: Vec<f64> = (0..n).map(f64::from).collect();
         let descending: Vec<f64> = ascending.iter().rev().copied().collect();
@@ -489,23 +376,24 @@ mod tests {
             let mut sorted = input.clone();
             sorted.sort_by(f64::total_cmp);
             for batch in [1, 200] {
-                let mut tree = OrderStatistics::default();
+                let mut set = OrderStatistics::default();
                 for chunk in input.chunks(batch) {
-                    tree.insert_batch(chunk);
+                    set.insert_batch(chunk);
                 }
-                assert!(tree.blocks.len() <= sorted.len() / BLOCK_HALF);
-                check(&tree, &sorted);
+                let limit = (sorted.len() as f64 * batch as f64).sqrt();
+                assert!(set.recent.len() as f64 <= limit.max(RECENT_MINIMUM as f64));
+                check(&set, &sorted);
             }
         }
     }
 
     #[test]
     fn persisted_form_round_trips() {
-        let mut tree = OrderStatistics::default();
+        let mut set = OrderStatistics::default();
         let mut data = values(5000);
         data.extend([f64::INFINITY, f64::NEG_INFINITY, -0.0, f64::INFINITY]);
-        tree.insert_batch(&data);
-        let json = serde_json::to_string(&tree).unwrap();
+        set.insert_batch(&data);
+        let json = serde_json::to_string(&set).unwrap();
         let restored: OrderStatistics = serde_json::from_str(&json).unwrap();
         let mut sorted: Vec<f64> = data.iter().map(|&v| v + 0.0).collect();
         sorted.sort_by(f64::total_cmp);
@@ -547,10 +435,10 @@ mod tests {
         fn random_batches_match_a_sorted_vector(
             batches in prop::collection::vec(prop::collection::vec(value(), 0..700), 1..12)
         ) {
-            let (mut tree, mut sorted) = (OrderStatistics::default(), Vec::new());
+            let (mut set, mut sorted) = (OrderStatistics::default(), Vec::new());
             for batch in &batches {
-                insert(&mut tree, &mut sorted, batch);
-                check(&tree, &sorted);
+                insert(&mut set, &mut sorted, batch);
+                check(&set, &sorted);
             }
         }
     }

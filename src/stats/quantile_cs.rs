@@ -336,8 +336,9 @@ struct State {
 /// `Reject` once the always-valid p-value drops to alpha; the test never accepts (stop at a
 /// maximum duration and report the bands instead).
 ///
-/// Cost: an insertion is O(log n) plus a memmove of at most 512 values, amortized (each arm
-/// keeps its values in sorted blocks, and a tick's values are sorted once and merged); a look
+/// Cost: a batch of `b` values costs O(b log b) to sort plus O(sqrt(n / b)) sequential moves
+/// per value, amortized (each arm keeps its values in two sorted arrays, a large one and one of
+/// about `sqrt(n b)` recent values, and merges them); a look
 /// is O(K log^2 n) for `K` quantiles, plus the catch-all's O(n) merge amortized to O(1) per
 /// observation. Memory and persisted size are O(n): the bands need every order statistic.
 ///
