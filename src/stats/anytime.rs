@@ -374,7 +374,7 @@ impl EventCountTest {
         while high.is_finite() && likelihood.slope(high).value >= 0.0 {
             high *= 2.0;
         }
-        bisect(low, high, |u| likelihood.slope(u))
+        root(low, high, |u| likelihood.slope(u))
     }
 }
 
@@ -514,8 +514,7 @@ impl EventCountTest {
     /// The interval of [`SequentialTest::interval`], given the maximum-likelihood log ratio
     /// `best` (from [`EventCountTest::best_log_ratio`]).
     fn interval_around(&self, best: f64) -> Option<Interval> {
-        let level: f64 =
-            self.stages().map(Stage::log_marginal).sum::<f64>() - (1.0 / self.options.alpha).ln();
+        let level = self.interval_level();
         let likelihood = self.likelihood();
         let inside = |u: f64| likelihood.value(u).value > level;
         if best.is_nan() {
@@ -548,7 +547,7 @@ impl EventCountTest {
                     return direction * f64::INFINITY;
                 }
             }
-            bisect(start, start + direction * width, |u| {
+            outer_root(start, start + direction * width, |u| {
                 let at = likelihood.value(u);
                 Evaluation {
                     value: at.value - level,
@@ -567,46 +566,42 @@ impl EventCountTest {
         };
         Some(Interval { low, high })
     }
+
+    /// The log likelihood above which a log ratio is in the confidence set:
+    /// `sum_j log m_j - log(1/alpha)`.
+    fn interval_level(&self) -> f64 {
+        self.stages().map(Stage::log_marginal).sum::<f64>() - (1.0 / self.options.alpha).ln()
+    }
 }
 
 /// Values within this fraction of the size of their terms may have the wrong sign through
 /// rounding; beyond it (thousands of roundings away) they are taken as exact.
 const ROUNDING_MARGIN: f64 = 1e-12;
 
-/// The point between `inside` (where `f > 0`) and `outside` where `f(u).value > 0` turns false,
-/// to full double precision; a non-finite midpoint (an infinite or NaN end) ends the search
-/// there.
-///
-/// The result is that of plain bisection of the whole bracket, bit for bit: safeguarded
-/// Newton steps first locate the root, two evaluations confirm the sign of `f` clearly (well
-/// beyond rounding) a little way either side of it, and the bisection is then replayed,
-/// evaluating `f` only at midpoints between those two points. Where the confirmation fails the
-/// bisection runs in full.
-fn bisect(inside: f64, outside: f64, f: impl Fn(f64) -> Evaluation) -> f64 {
-    let keep = |u: f64| f(u).value > 0.0;
-    let Some((near_inside, near_outside)) = confirmed_bracket(inside, outside, &f) else {
-        return replay_bisection(inside, outside, keep);
-    };
-    let direction = outside - inside;
-    replay_bisection(inside, outside, |u| {
-        if (u - near_inside) * direction <= 0.0 {
-            true
-        } else if (u - near_outside) * direction >= 0.0 {
-            false
-        } else {
-            keep(u)
-        }
-    })
+/// The root of `f` between `inside` (where `f > 0`) and `outside`, to within rounding.
+fn root(inside: f64, outside: f64, f: impl Fn(f64) -> Evaluation) -> f64 {
+    newton(inside, outside, &f).map_or_else(|| bisection(inside, outside, f), |(u, _)| u)
 }
 
-/// Plain bisection: `keep` at each midpoint moves the inside or the outside end.
-fn replay_bisection(mut inside: f64, mut outside: f64, keep: impl Fn(f64) -> bool) -> f64 {
+/// The point between `inside` (where `f > 0`) and `outside` where `f(u).value > 0` turns
+/// false, on its outside: `f` there is confirmed negative by more than rounding, so an
+/// interval ending there contains the set `{f > 0}`, wider only by where `f` is within the
+/// rounding margin of zero (about 1e-9 of the interval's width).
+fn outer_root(inside: f64, outside: f64, f: impl Fn(f64) -> Evaluation) -> f64 {
+    newton(inside, outside, &f)
+        .and_then(|(u, at)| confirmed_outside(u, at, outside, &f))
+        .unwrap_or_else(|| bisection(inside, outside, f))
+}
+
+/// Plain bisection of the bracket on the sign of `f`, to full double precision; a non-finite
+/// midpoint (an infinite or NaN end) ends it there. The fallback where Newton steps fail.
+fn bisection(mut inside: f64, mut outside: f64, f: impl Fn(f64) -> Evaluation) -> f64 {
     loop {
         let mid = 0.5 * (inside + outside);
         if mid == inside || mid == outside || !mid.is_finite() {
             return mid;
         }
-        if keep(mid) {
+        if f(mid).value > 0.0 {
             inside = mid;
         } else {
             outside = mid;
@@ -614,60 +609,62 @@ fn replay_bisection(mut inside: f64, mut outside: f64, keep: impl Fn(f64) -> boo
     }
 }
 
-/// Points strictly between the ends (or the ends themselves) on either side of the root of
-/// `f`, where `f` is positive on the inside and negative on the outside by far more than
-/// rounding: `f` is monotone between the root and the ends, so its sign beyond them is
-/// known. `None` when the ends are not finite or the search does not settle.
-fn confirmed_bracket(
-    inside: f64,
-    outside: f64,
-    f: impl Fn(f64) -> Evaluation,
-) -> Option<(f64, f64)> {
+/// Safeguarded Newton (Newton steps inside a shrinking bracket, bisection otherwise) until
+/// the value is within the rounding margin of zero, then one more Newton step: the root
+/// estimate and `f` at the last point evaluated. `None` when the ends are not finite, `f` is
+/// NaN or the search does not settle.
+fn newton(inside: f64, outside: f64, f: impl Fn(f64) -> Evaluation) -> Option<(f64, Evaluation)> {
     if !(inside.is_finite() && outside.is_finite()) || inside == outside {
         return None;
     }
-    // Safeguarded Newton (Newton steps inside a shrinking bracket, bisection otherwise) until
-    // the value is within the rounding margin of zero.
     let (mut low, mut high) = (inside, outside);
     let mut u = 0.5 * (low + high);
-    let mut at = f(u);
     for _ in 0..100 {
+        let at = f(u);
         if at.value.is_nan() {
             return None;
         }
+        let newton = u - at.value / at.slope;
         if at.value.abs() <= ROUNDING_MARGIN * at.magnitude {
-            break;
+            let polished = (newton - low) * (newton - high) <= 0.0;
+            return Some((if polished { newton } else { u }, at));
         }
         if at.value > 0.0 {
             low = u;
         } else {
             high = u;
         }
-        let newton = u - at.value / at.slope;
         let between = (newton - low) * (newton - high) < 0.0;
-        u = if between { newton } else { 0.5 * (low + high) };
-        if u == low || u == high {
-            break;
+        let next = if between { newton } else { 0.5 * (low + high) };
+        if next == low || next == high {
+            return Some((u, at));
         }
-        at = f(u);
+        u = next;
     }
-    // Step out from the root estimate until both signs are clear.
-    let direction = (outside - inside).signum();
+    None
+}
+
+/// A point between the root estimate `u` (where `f` is `at`) and `outside` (or `outside`
+/// itself) where `f` is negative by far more than rounding, as near the root as rounding
+/// allows; `None` if stepping out does not get there.
+fn confirmed_outside(
+    u: f64,
+    at: Evaluation,
+    outside: f64,
+    f: impl Fn(f64) -> Evaluation,
+) -> Option<f64> {
+    let direction = (outside - u).signum();
     let mut width = (ROUNDING_MARGIN * at.magnitude / at.slope.abs()).max(u.abs() * 1e-15);
-    for _ in 0..8 {
-        let clear = |point: f64, end: f64, sign: f64| {
-            if (point - end) * (end - u) >= 0.0 {
-                return Some(end);
-            }
-            let at = f(point);
-            (at.value * sign > ROUNDING_MARGIN * at.magnitude).then_some(point)
-        };
-        let near_inside = clear(u - direction * width, inside, 1.0);
-        let near_outside = clear(u + direction * width, outside, -1.0);
-        if let (Some(near_inside), Some(near_outside)) = (near_inside, near_outside) {
-            return Some((near_inside, near_outside));
+    for _ in 0..40 {
+        let point = u + direction * width;
+        if (point - outside) * direction >= 0.0 {
+            return Some(outside);
         }
-        width *= 32.0;
+        let at = f(point);
+        if -at.value > ROUNDING_MARGIN * at.magnitude {
+            return Some(point);
+        }
+        width *= 4.0;
     }
     None
 }
@@ -723,6 +720,37 @@ mod tests {
         assert!(test.log_statistic().is_finite() && test.log_statistic() < 0.0);
         let interval = test.interval().unwrap();
         assert!(interval.low > 0.9999 && interval.low < 1.0);
+    }
+
+    #[test]
+    fn interval_ends_lie_just_outside_the_set() {
+        for (share, counts) in [
+            (0.5, [(600, 500)].as_slice()),
+            (0.1, &[(150, 900), (3, 40)]),
+            (0.2, &[(10, 40), (0, 7), (30, 30)]),
+        ] {
+            let mut test = EventCountTest::new(
+                share,
+                EventCountOptions::default().alternative(Alternative::TwoSided),
+            )
+            .unwrap();
+            for (stage, &(canary, baseline)) in counts.iter().enumerate() {
+                test.set_canary_share(share * (stage + 1) as f64).unwrap();
+                test.update(EventCounts { canary, baseline }).unwrap();
+            }
+            let (likelihood, level) = (test.likelihood(), test.interval_level());
+            let best = test.best_log_ratio();
+            let interval = test.interval().unwrap();
+            for (end, inward) in [(interval.low, 1.0), (interval.high, -1.0)] {
+                let u = end.ln();
+                assert!(likelihood.value(u).value <= level, "{counts:?} end {end}");
+                let nearer = u + inward * 1e-7 * (u - best).abs();
+                assert!(
+                    likelihood.value(nearer).value > level,
+                    "{counts:?} end {end}"
+                );
+            }
+        }
     }
 
     #[test]
