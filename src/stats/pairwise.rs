@@ -9,7 +9,10 @@
 //! selection); a monotone two-pointer pass per pivot counts the differences below it in
 //! O(m + n) (the cut column only moves left as rows grow); and the ranges shrink to the part
 //! that holds the wanted rank. When at most a few (m + n) candidates remain they are
-//! materialized and selected directly. With `S` candidates sampled per round and the wanted
+//! materialized and selected directly; when there are that few differences to begin with
+//! (small samples, where a sample of `(m + n) / 4` candidates brackets the rank too loosely to
+//! pay for its rounds), all of them are materialized once and every selection runs among them.
+//! With `S` candidates sampled per round and the wanted
 //! rank at fraction `p` of them, a round keeps about `6 sqrt(p (1 - p) / S)` of the
 //! candidates (at most 5 % for `S = 4096`), so 100,000 x 100,000 differences take four
 //! rounds: expected O((m + n) log(mn)) time, with a small constant, and O(m + n) memory.
@@ -33,6 +36,10 @@ const OBSERVATIONS_PER_DRAW: usize = 4;
 /// Candidates are materialized once at most this many per observation remain.
 const MATERIALIZE_PER_OBSERVATION: u64 = 4;
 
+/// Every difference is materialized up front once at most this many per observation exist:
+/// one selection among them then costs less than the rounds that would narrow them down.
+const MATERIALIZE_ALL_PER_OBSERVATION: u64 = 16;
+
 /// Half-width of the pivot bracket in standard deviations of the sampled rank.
 const BRACKET_SDS: f64 = 3.0;
 
@@ -49,6 +56,9 @@ pub(crate) struct Differences<'a> {
     neg_y: Vec<f64>,
     /// `m n`.
     count: u64,
+    /// Every difference, in no particular order, when there are few (see
+    /// `MATERIALIZE_ALL_PER_OBSERVATION`); selections reorder them in place.
+    materialized: Option<Vec<f64>>,
 }
 
 /// Per row `i`, the columns `lower[i]..upper[i]` still in play.
@@ -99,10 +109,15 @@ impl<'a> Differences<'a> {
                 what: "the number of pairwise differences",
                 limit: u64::MAX,
             })?;
+        let neg_y: Vec<f64> = y.iter().rev().map(|&v| -v).collect();
+        let observations = (x.len() + y.len()) as u64;
+        let materialized = (count <= MATERIALIZE_ALL_PER_OBSERVATION.saturating_mul(observations))
+            .then(|| every_difference(x, &neg_y, &Candidates::all(x.len(), y.len())));
         Ok(Differences {
             x,
-            neg_y: y.iter().rev().map(|&v| -v).collect(),
+            neg_y,
             count,
+            materialized,
         })
     }
 
@@ -112,20 +127,20 @@ impl<'a> Differences<'a> {
     }
 
     /// The median: the middle difference, or the mean of the two middle ones.
-    pub(crate) fn median(&self) -> f64 {
-        self.median_by(|k| self.kth(k))
+    pub(crate) fn median(&mut self) -> f64 {
+        self.median_within(None)
     }
 
-    /// The median, given that it likely lies within `[low, high]` (see [`Self::kth_between`]).
-    pub(crate) fn median_between(&self, low: f64, high: f64) -> f64 {
-        self.median_by(|k| self.kth_between(k, low, high))
+    /// The median, given that it likely lies within `[low, high]` (see [`Self::kth_within`]).
+    pub(crate) fn median_between(&mut self, low: f64, high: f64) -> f64 {
+        self.median_within(Some((low, high)))
     }
 
-    /// The median, with the lower middle difference found by `kth` and the upper one, when
-    /// the count is even, by one pass from it.
-    fn median_by(&self, kth: impl Fn(u64) -> f64) -> f64 {
+    /// The median, with the lower middle difference found by [`Self::kth_within`] and the
+    /// upper one, when the count is even, by one pass from it.
+    fn median_within(&mut self, within: Option<(f64, f64)>) -> f64 {
         let lower_middle = self.count.saturating_sub(1) / 2;
-        let low = kth(lower_middle);
+        let low = self.kth_within(lower_middle, within);
         if self.count % 2 == 1 {
             low
         } else {
@@ -134,18 +149,23 @@ impl<'a> Differences<'a> {
     }
 
     /// The `k`-th smallest difference, counting from 0 (`k` past the end means the largest).
-    pub(crate) fn kth(&self, k: u64) -> f64 {
-        self.select(self.last_rank(k), self.search())
+    pub(crate) fn kth(&mut self, k: u64) -> f64 {
+        self.kth_within(k, None)
     }
 
-    /// The `k`-th smallest difference, given that it likely lies within `[low, high]` (say,
-    /// between the ends of an interval already found): one pass counts the differences
-    /// there, and if they hold rank `k` the search starts among them alone. Any hint gives
-    /// the exact answer; a wrong one only costs that pass.
-    pub(crate) fn kth_between(&self, k: u64, low: f64, high: f64) -> f64 {
+    /// The `k`-th smallest difference, given that it likely lies within `within = (low,
+    /// high)` if given (say, between the ends of an interval already found): one pass counts
+    /// the differences there, and if they hold rank `k` the search starts among them alone.
+    /// Any hint gives the exact answer; a wrong one only costs that pass. Materialized
+    /// differences need no hint: one selection among all of them is cheaper than the pass.
+    pub(crate) fn kth_within(&mut self, k: u64, within: Option<(f64, f64)>) -> f64 {
         let k = self.last_rank(k);
+        if let Some(values) = &mut self.materialized {
+            // `k < m n`, which is small here.
+            return *values.select_nth_unstable_by(k as usize, f64::total_cmp).1;
+        }
         let mut s = self.search();
-        if low <= high {
+        if let Some((low, high)) = within.filter(|&(low, high)| low <= high) {
             let (below, through) = self.cut(|d| d < low, |d| d <= high, &mut s);
             if below <= k && k < through {
                 std::mem::swap(&mut s.candidates.lower, &mut s.first);
@@ -213,7 +233,10 @@ impl<'a> Differences<'a> {
                 (s.below, s.through) = (lower, upper);
             }
         }
-        self.select_among(&s.candidates, (k - s.below) as usize)
+        let mut values = every_difference(self.x, &self.neg_y, &s.candidates);
+        *values
+            .select_nth_unstable_by((k - s.below) as usize, f64::total_cmp)
+            .1
     }
 
     /// The `(k + 1)`-th smallest difference given that the `k`-th is `value`, in one O(m + n)
@@ -296,16 +319,21 @@ impl<'a> Differences<'a> {
         };
         (low, high)
     }
+}
 
-    /// The candidate of rank `rank` among the candidates, by materializing them.
-    fn select_among(&self, candidates: &Candidates, rank: usize) -> f64 {
-        let mut values = Vec::new();
-        for (i, &xi) in self.x.iter().enumerate() {
-            let columns = &self.neg_y[candidates.lower[i]..candidates.upper[i]];
-            values.extend(columns.iter().map(|&v| xi + v));
-        }
-        *values.select_nth_unstable_by(rank, f64::total_cmp).1
+/// The candidates' differences `x_i + neg_y_j`, materialized row by row into one allocation.
+fn every_difference(x: &[f64], neg_y: &[f64], candidates: &Candidates) -> Vec<f64> {
+    let (lower, upper) = (&candidates.lower, &candidates.upper);
+    let count = lower
+        .iter()
+        .zip(upper)
+        .map(|(lower, upper)| upper - lower)
+        .sum();
+    let mut values = Vec::with_capacity(count);
+    for ((&xi, &lower), &upper) in x.iter().zip(lower).zip(upper) {
+        values.extend(neg_y[lower..upper].iter().map(|&v| xi + v));
     }
+    values
 }
 
 /// For each row, how many of its differences satisfy `below` (a prefix of the row, since rows
@@ -370,6 +398,25 @@ mod tests {
         v
     }
 
+    /// Both ways to select: among differences materialized up front (as `new` does for small
+    /// samples), and by rounds of pivots (as for large ones).
+    fn both_ways<'a>(x: &'a [f64], y: &[f64]) -> [Differences<'a>; 2] {
+        let mut by_rounds = Differences::new(x, y).unwrap();
+        by_rounds.materialized = None;
+        let mut materialized = by_rounds.clone();
+        let all = Candidates::all(x.len(), y.len());
+        materialized.materialized = Some(every_difference(x, &by_rounds.neg_y, &all));
+        [materialized, by_rounds]
+    }
+
+    #[test]
+    fn only_few_differences_are_materialized_up_front() {
+        let (x, y) = (integers(32, 100, 1), integers(32, 100, 2));
+        assert!(Differences::new(&x, &y).unwrap().materialized.is_some());
+        let (x, y) = (integers(300, 100, 1), integers(200, 100, 2));
+        assert!(Differences::new(&x, &y).unwrap().materialized.is_none());
+    }
+
     #[test]
     fn selection_rounds_match_brute_force() {
         // Large enough to run several pivot rounds before materializing.
@@ -382,12 +429,13 @@ mod tests {
             let x = integers(m, range, 1);
             let y = integers(n, range, 2);
             let all = brute_force(&x, &y);
-            let d = Differences::new(&x, &y).unwrap();
-            for k in (0..all.len())
-                .step_by(997)
-                .chain([0, all.len() / 2, all.len() - 1])
-            {
-                assert_eq!(d.kth(k as u64), all[k], "m={m} n={n} k={k}");
+            for mut d in both_ways(&x, &y) {
+                for k in (0..all.len())
+                    .step_by(997)
+                    .chain([0, all.len() / 2, all.len() - 1])
+                {
+                    assert_eq!(d.kth(k as u64), all[k], "m={m} n={n} k={k}");
+                }
             }
         }
     }
@@ -407,15 +455,16 @@ mod tests {
         #[test]
         fn every_order_statistic_matches_brute_force(x in sample(), y in sample()) {
             let all = brute_force(&x, &y);
-            let d = Differences::new(&x, &y).unwrap();
-            prop_assert_eq!(d.count(), all.len() as u64);
-            for (k, &expected) in all.iter().enumerate() {
-                prop_assert_eq!(d.kth(k as u64), expected, "k = {}", k);
+            for mut d in both_ways(&x, &y) {
+                prop_assert_eq!(d.count(), all.len() as u64);
+                for (k, &expected) in all.iter().enumerate() {
+                    prop_assert_eq!(d.kth(k as u64), expected, "k = {}", k);
+                }
             }
         }
     }
 
-    /// A hint for [`Differences::kth_between`]: a difference, a value between or beyond them,
+    /// A hint for [`Differences::kth_within`]: a difference, a value between or beyond them,
     /// or no number at all.
     fn hint() -> impl Strategy<Value = f64> {
         prop_oneof![
@@ -437,26 +486,27 @@ mod tests {
             picks in prop::collection::vec((0.0..1.0f64, 0.0..1.0f64), 4),
         ) {
             let all = brute_force(&x, &y);
-            let d = Differences::new(&x, &y).unwrap();
             let last = all.len() - 1;
             let at = |fraction: f64| (fraction * last as f64) as usize;
             // Arbitrary hints, and hints that bracket the rank (tightly or not).
             let bracketing = picks.iter().map(|&(a, b)| (all[at(a * 0.5)], all[at(0.5 + b * 0.5)]));
+            let median = if all.len() % 2 == 1 {
+                all[last / 2]
+            } else {
+                midpoint(all[last / 2], all[last / 2 + 1])
+            };
             for (low, high) in hints.into_iter().chain(bracketing) {
-                for k in [0, at(0.25), last / 2, at(0.75), last, last + 5] {
-                    prop_assert_eq!(
-                        d.kth_between(k as u64, low, high),
-                        all[k.min(last)],
-                        "k = {}, hint [{}, {}]", k, low, high
-                    );
+                for mut d in both_ways(&x, &y) {
+                    for k in [0, at(0.25), last / 2, at(0.75), last, last + 5] {
+                        prop_assert_eq!(
+                            d.kth_within(k as u64, Some((low, high))),
+                            all[k.min(last)],
+                            "k = {}, hint [{}, {}]", k, low, high
+                        );
+                    }
+                    prop_assert_eq!(d.median_between(low, high), median);
+                    prop_assert_eq!(d.median(), median);
                 }
-                let median = if all.len() % 2 == 1 {
-                    all[last / 2]
-                } else {
-                    midpoint(all[last / 2], all[last / 2 + 1])
-                };
-                prop_assert_eq!(d.median_between(low, high), median);
-                prop_assert_eq!(d.median(), median);
             }
         }
     }
@@ -466,19 +516,19 @@ mod tests {
         // Rounds run among the hinted differences only, and still find each rank.
         let (x, y) = (integers(300, 1_000_000, 3), integers(200, 1_000_000, 4));
         let all = brute_force(&x, &y);
-        let d = Differences::new(&x, &y).unwrap();
+        let mut d = Differences::new(&x, &y).unwrap();
         for k in [20_000, 29_999, 30_000, 40_000] {
-            let (low, high) = (all[k - 7_000], all[k + 7_000]);
-            assert_eq!(d.kth_between(k as u64, low, high), all[k], "k={k}");
+            let hint = Some((all[k - 7_000], all[k + 7_000]));
+            assert_eq!(d.kth_within(k as u64, hint), all[k], "k={k}");
         }
-        assert_eq!(d.kth_between(0, all[0], all[0]), all[0]);
+        assert_eq!(d.kth_within(0, Some((all[0], all[0]))), all[0]);
     }
 
     #[test]
     fn all_equal_differences_stop_at_the_pivot() {
         let x = vec![3.0; 500];
         let y = vec![1.0; 400];
-        let d = Differences::new(&x, &y).unwrap();
+        let mut d = Differences::new(&x, &y).unwrap();
         assert_eq!(d.kth(123_456), 2.0);
         assert_eq!(d.median(), 2.0);
     }
@@ -486,10 +536,10 @@ mod tests {
     #[test]
     fn median_averages_the_two_middle_differences() {
         let d_x = [0.0, 10.0];
-        let d = Differences::new(&d_x, &[0.0]).unwrap();
+        let mut d = Differences::new(&d_x, &[0.0]).unwrap();
         assert_eq!(d.median(), 5.0);
         // 0 - 0, 0 - 1, 10 - 0, 10 - 1 sorted: -1, 0, 9, 10.
-        let d = Differences::new(&d_x, &[0.0, 1.0]).unwrap();
+        let mut d = Differences::new(&d_x, &[0.0, 1.0]).unwrap();
         assert_eq!(d.median(), 4.5);
     }
 
@@ -497,7 +547,7 @@ mod tests {
     fn overflowing_differences_are_infinite_not_nan() {
         let x = [-f64::MAX, f64::MAX];
         let y = [-f64::MAX, f64::MAX];
-        let d = Differences::new(&x, &y).unwrap();
+        let mut d = Differences::new(&x, &y).unwrap();
         assert_eq!(d.kth(0), f64::NEG_INFINITY);
         assert_eq!(d.kth(3), f64::INFINITY);
         assert_eq!(d.median(), 0.0);
@@ -506,7 +556,7 @@ mod tests {
 
     #[test]
     fn k_past_the_end_is_the_largest() {
-        let d = Differences::new(&[1.0, 2.0], &[0.0]).unwrap();
+        let mut d = Differences::new(&[1.0, 2.0], &[0.0]).unwrap();
         assert_eq!(d.kth(99), 2.0);
     }
 }
