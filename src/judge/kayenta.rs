@@ -84,12 +84,12 @@ fn classify(
     shift: impl FnOnce() -> Result<LocationRoot>,
 ) -> Result<Finding> {
     let constant = |v: &[f64]| v.first() == v.last();
-    if c == b || (constant(&c) && constant(&b) && c[0] == b[0]) {
+    if c == b || (constant(c) && constant(b) && c[0] == b[0]) {
         let mut f = Finding::tested(Outcome::Pass);
         f.note = Some("data are identical or a single value: pass".into());
         return Ok(f);
     }
-    let (estimate, low, high) = if constant(&c) && constant(&b) {
+    let (estimate, low, high) = if constant(c) && constant(b) {
         let d = c[0] - b[0];
         (d, d, d)
     } else {

@@ -1,4 +1,4 @@
-//! Order statistics of the pairwise differences `x_i - y_j`, without materializing them.
+//! Order statistics of the pairwise differences `x_i - y_j`, without materializing many.
 //!
 //! With both samples sorted ascending, the `m x n` differences form an implicit matrix
 //! `D[i][j] = x_i + (-y)_j`, where `-y` is `y` negated and reversed, that ascends along every
@@ -9,13 +9,13 @@
 //! selection); a monotone two-pointer pass per pivot counts the differences below it in
 //! O(m + n) (the cut column only moves left as rows grow); and the ranges shrink to the part
 //! that holds the wanted rank. When at most a few (m + n) candidates remain they are
-//! materialized and selected directly; when there are that few differences to begin with
-//! (small samples, where a sample of `(m + n) / 4` candidates brackets the rank too loosely to
-//! pay for its rounds), all of them are materialized once and every selection runs among them.
-//! With `S` candidates sampled per round and the wanted
-//! rank at fraction `p` of them, a round keeps about `6 sqrt(p (1 - p) / S)` of the
-//! candidates (at most 5 % for `S = 4096`), so 100,000 x 100,000 differences take four
-//! rounds: expected O((m + n) log(mn)) time, with a small constant, and O(m + n) memory.
+//! materialized and selected directly. Up to about a thousand differences (small samples,
+//! where a sample of `(m + n) / 4` candidates brackets a rank too loosely to pay for its
+//! rounds), all of them are materialized once instead, and every selection runs among them.
+//! With `S` candidates sampled per round and the wanted rank at fraction `p` of them, a round
+//! keeps about `6 sqrt(p (1 - p) / S)` of the candidates (at most 5 % for `S = 4096`), so
+//! 100,000 x 100,000 differences take four rounds: expected O((m + n) log(mn)) time, with a
+//! small constant, and O(m + n) memory.
 
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
@@ -36,9 +36,10 @@ const OBSERVATIONS_PER_DRAW: usize = 4;
 /// Candidates are materialized once at most this many per observation remain.
 const MATERIALIZE_PER_OBSERVATION: u64 = 4;
 
-/// Every difference is materialized up front once at most this many per observation exist:
-/// one selection among them then costs less than the rounds that would narrow them down.
-const MATERIALIZE_ALL_PER_OBSERVATION: u64 = 16;
+/// Every difference is materialized up front when there are at most this many (32 x 32):
+/// selecting among them then costs less than the rounds that would narrow them down, whose
+/// samples of `(m + n) / OBSERVATIONS_PER_DRAW` candidates bracket a rank loosely.
+const MATERIALIZE_ALL_AT_MOST: u64 = 1024;
 
 /// Half-width of the pivot bracket in standard deviations of the sampled rank.
 const BRACKET_SDS: f64 = 3.0;
@@ -56,9 +57,43 @@ pub(crate) struct Differences<'a> {
     neg_y: Vec<f64>,
     /// `m n`.
     count: u64,
-    /// Every difference, in no particular order, when there are few (see
-    /// `MATERIALIZE_ALL_PER_OBSERVATION`); selections reorder them in place.
-    materialized: Option<Vec<f64>>,
+    /// Every difference, when there are few (see `MATERIALIZE_ALL_AT_MOST`).
+    materialized: Option<Materialized>,
+}
+
+/// Every difference as a key that orders like [`f64::total_cmp`] (integers compare faster),
+/// with the ranks selected so far kept in place.
+#[derive(Debug, Clone)]
+struct Materialized {
+    keys: Vec<i64>,
+    /// Ranks selected so far, ascending. The key at each is the difference of that rank, with
+    /// no greater key before it and no smaller one after it, so a later selection only
+    /// reorders the keys between the two placed ranks around its own.
+    placed: Vec<usize>,
+}
+
+impl Materialized {
+    /// Every difference of `x` and `neg_y`, none placed yet.
+    fn new(x: &[f64], neg_y: &[f64]) -> Self {
+        Materialized {
+            keys: every_key(x, neg_y, &Candidates::all(x.len(), neg_y.len())),
+            placed: Vec::new(),
+        }
+    }
+
+    /// The difference of rank `rank`, which must be below the number of keys.
+    fn select(&mut self, rank: usize) -> f64 {
+        let next = self.placed.partition_point(|&p| p < rank);
+        if self.placed.get(next) != Some(&rank) {
+            let start = next
+                .checked_sub(1)
+                .map_or(0, |previous| self.placed[previous] + 1);
+            let end = self.placed.get(next).map_or(self.keys.len(), |&p| p);
+            self.keys[start..end].select_nth_unstable(rank - start);
+            self.placed.insert(next, rank);
+        }
+        from_total_order_key(self.keys[rank])
+    }
 }
 
 /// Per row `i`, the columns `lower[i]..upper[i]` still in play.
@@ -110,9 +145,7 @@ impl<'a> Differences<'a> {
                 limit: u64::MAX,
             })?;
         let neg_y: Vec<f64> = y.iter().rev().map(|&v| -v).collect();
-        let observations = (x.len() + y.len()) as u64;
-        let materialized = (count <= MATERIALIZE_ALL_PER_OBSERVATION.saturating_mul(observations))
-            .then(|| every_difference(x, &neg_y, &Candidates::all(x.len(), y.len())));
+        let materialized = (count <= MATERIALIZE_ALL_AT_MOST).then(|| Materialized::new(x, &neg_y));
         Ok(Differences {
             x,
             neg_y,
@@ -160,9 +193,9 @@ impl<'a> Differences<'a> {
     /// differences need no hint: one selection among all of them is cheaper than the pass.
     pub(crate) fn kth_within(&mut self, k: u64, within: Option<(f64, f64)>) -> f64 {
         let k = self.last_rank(k);
-        if let Some(values) = &mut self.materialized {
+        if let Some(materialized) = &mut self.materialized {
             // `k < m n`, which is small here.
-            return *values.select_nth_unstable_by(k as usize, f64::total_cmp).1;
+            return materialized.select(k as usize);
         }
         let mut s = self.search();
         if let Some((low, high)) = within.filter(|&(low, high)| low <= high) {
@@ -233,10 +266,8 @@ impl<'a> Differences<'a> {
                 (s.below, s.through) = (lower, upper);
             }
         }
-        let mut values = every_difference(self.x, &self.neg_y, &s.candidates);
-        *values
-            .select_nth_unstable_by((k - s.below) as usize, f64::total_cmp)
-            .1
+        let mut keys = every_key(self.x, &self.neg_y, &s.candidates);
+        from_total_order_key(*keys.select_nth_unstable((k - s.below) as usize).1)
     }
 
     /// The `(k + 1)`-th smallest difference given that the `k`-th is `value`, in one O(m + n)
@@ -321,19 +352,35 @@ impl<'a> Differences<'a> {
     }
 }
 
-/// The candidates' differences `x_i + neg_y_j`, materialized row by row into one allocation.
-fn every_difference(x: &[f64], neg_y: &[f64], candidates: &Candidates) -> Vec<f64> {
+/// The keys of the candidates' differences `x_i + neg_y_j`, row by row, in one allocation.
+fn every_key(x: &[f64], neg_y: &[f64], candidates: &Candidates) -> Vec<i64> {
     let (lower, upper) = (&candidates.lower, &candidates.upper);
     let count = lower
         .iter()
         .zip(upper)
         .map(|(lower, upper)| upper - lower)
         .sum();
-    let mut values = Vec::with_capacity(count);
+    let mut keys = Vec::with_capacity(count);
     for ((&xi, &lower), &upper) in x.iter().zip(lower).zip(upper) {
-        values.extend(neg_y[lower..upper].iter().map(|&v| xi + v));
+        keys.extend(neg_y[lower..upper].iter().map(|&v| total_order_key(xi + v)));
     }
-    values
+    keys
+}
+
+/// An integer that orders like `value` under [`f64::total_cmp`] (the same transform).
+fn total_order_key(value: f64) -> i64 {
+    flip_negatives(value.to_bits() as i64)
+}
+
+/// The inverse of [`total_order_key`].
+fn from_total_order_key(key: i64) -> f64 {
+    f64::from_bits(flip_negatives(key) as u64)
+}
+
+/// Flips every bit but the sign of negative numbers, so their order reverses; its own
+/// inverse.
+fn flip_negatives(bits: i64) -> i64 {
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
 /// For each row, how many of its differences satisfy `below` (a prefix of the row, since rows
@@ -404,8 +451,7 @@ mod tests {
         let mut by_rounds = Differences::new(x, y).unwrap();
         by_rounds.materialized = None;
         let mut materialized = by_rounds.clone();
-        let all = Candidates::all(x.len(), y.len());
-        materialized.materialized = Some(every_difference(x, &by_rounds.neg_y, &all));
+        materialized.materialized = Some(Materialized::new(x, &by_rounds.neg_y));
         [materialized, by_rounds]
     }
 
@@ -413,7 +459,7 @@ mod tests {
     fn only_few_differences_are_materialized_up_front() {
         let (x, y) = (integers(32, 100, 1), integers(32, 100, 2));
         assert!(Differences::new(&x, &y).unwrap().materialized.is_some());
-        let (x, y) = (integers(300, 100, 1), integers(200, 100, 2));
+        let (x, y) = (integers(33, 100, 1), integers(32, 100, 2));
         assert!(Differences::new(&x, &y).unwrap().materialized.is_none());
     }
 
@@ -455,10 +501,12 @@ mod tests {
         #[test]
         fn every_order_statistic_matches_brute_force(x in sample(), y in sample()) {
             let all = brute_force(&x, &y);
+            // Ascending, then descending: each selection after others already placed.
+            let ranks = (0..all.len()).chain((0..all.len()).rev());
             for mut d in both_ways(&x, &y) {
                 prop_assert_eq!(d.count(), all.len() as u64);
-                for (k, &expected) in all.iter().enumerate() {
-                    prop_assert_eq!(d.kth(k as u64), expected, "k = {}", k);
+                for k in ranks.clone() {
+                    prop_assert_eq!(d.kth(k as u64), all[k], "k = {}", k);
                 }
             }
         }
@@ -552,6 +600,34 @@ mod tests {
         assert_eq!(d.kth(3), f64::INFINITY);
         assert_eq!(d.median(), 0.0);
         assert_eq!(midpoint(f64::MAX, f64::MAX), f64::MAX);
+    }
+
+    #[test]
+    fn keys_order_like_total_cmp_and_invert() {
+        let values = [
+            f64::NEG_INFINITY,
+            -f64::MAX,
+            -1.5,
+            -f64::MIN_POSITIVE / 4.0,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE / 4.0,
+            2.0,
+            f64::MAX,
+            f64::INFINITY,
+        ];
+        for pair in values.windows(2) {
+            assert!(
+                total_order_key(pair[0]) < total_order_key(pair[1]),
+                "{pair:?}"
+            );
+        }
+        for v in values {
+            assert_eq!(
+                from_total_order_key(total_order_key(v)).to_bits(),
+                v.to_bits()
+            );
+        }
     }
 
     #[test]
