@@ -13,7 +13,8 @@ use super::metric::{Change, Direction, KayentaRule, MetricConfig, Outliers};
 use super::outcome::{Effect, EffectMeasure, Outcome};
 use crate::error::Result;
 use crate::stats::{
-    location_shift_root, remove_iqr_outliers, IqrFenceOptions, LocationRootOptions,
+    location_root_samples, location_shift_root, location_shift_root_sorted, remove_iqr_outliers,
+    IqrFenceOptions, LocationRoot, LocationRootOptions,
 };
 
 /// Drops values outside Kayenta's widened IQR fences, when outlier removal is configured.
@@ -35,27 +36,64 @@ pub(crate) fn finding(
     canary: &[f64],
     baseline: &[f64],
 ) -> Result<Finding> {
-    let (mut c, mut b) = (canary.to_vec(), baseline.to_vec());
-    c.sort_unstable_by(f64::total_cmp);
-    b.sort_unstable_by(f64::total_cmp);
-    let mean_ratio = mean(canary) / mean(baseline);
-    let mean_ratio = if mean(baseline) == 0.0 || mean(canary) == 0.0 {
+    let options = LocationRootOptions::default().confidence(rule.confidence);
+    let mean_ratio = mean_ratio(canary, baseline);
+    match location_root_samples(canary, baseline, &options) {
+        // Sorted once, for Kayenta's checks and for the shift.
+        Ok((c, b)) => classify(config, rule, mean_ratio, c.values(), b.values(), || {
+            location_shift_root_sorted(&c, &b, &options)
+        }),
+        // Values the shift refuses: Kayenta's checks may still decide, else the shift's error
+        // names the first such value.
+        Err(_) => {
+            let sorted = |values: &[f64]| {
+                let mut values = values.to_vec();
+                values.sort_unstable_by(f64::total_cmp);
+                values
+            };
+            classify(
+                config,
+                rule,
+                mean_ratio,
+                &sorted(canary),
+                &sorted(baseline),
+                || location_shift_root(canary, baseline, &options),
+            )
+        }
+    }
+}
+
+/// The canary's mean over the baseline's, NaN if either is zero.
+fn mean_ratio(canary: &[f64], baseline: &[f64]) -> f64 {
+    let (canary, baseline) = (mean(canary), mean(baseline));
+    if baseline == 0.0 || canary == 0.0 {
         f64::NAN
     } else {
-        mean_ratio
-    };
+        canary / baseline
+    }
+}
+
+/// Kayenta's rule on the canary `c` and the baseline `b`, both sorted, with `shift` solving
+/// for the location shift and its interval when the rule needs them.
+fn classify(
+    config: &MetricConfig,
+    rule: &KayentaRule,
+    mean_ratio: f64,
+    c: &[f64],
+    b: &[f64],
+    shift: impl FnOnce() -> Result<LocationRoot>,
+) -> Result<Finding> {
     let constant = |v: &[f64]| v.first() == v.last();
-    if c == b || (constant(&c) && constant(&b) && c[0] == b[0]) {
+    if c == b || (constant(c) && constant(b) && c[0] == b[0]) {
         let mut f = Finding::tested(Outcome::Pass);
         f.note = Some("data are identical or a single value: pass".into());
         return Ok(f);
     }
-    let (estimate, low, high) = if constant(&c) && constant(&b) {
+    let (estimate, low, high) = if constant(c) && constant(b) {
         let d = c[0] - b[0];
         (d, d, d)
     } else {
-        let options = LocationRootOptions::default().confidence(rule.confidence);
-        let root = location_shift_root(canary, baseline, &options)?;
+        let root = shift()?;
         (root.estimate, root.low, root.high)
     };
     let bound = rule.tolerance * estimate.abs();
@@ -106,4 +144,70 @@ pub(crate) fn finding(
 
 fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use proptest::prelude::*;
+
+    fn config() -> MetricConfig {
+        serde_json::from_str(r#"{"name": "latency", "data": "samples", "bad": "either"}"#).unwrap()
+    }
+
+    fn judge(canary: &[f64], baseline: &[f64]) -> Result<Finding> {
+        finding(&config(), &KayentaRule::default(), canary, baseline)
+    }
+
+    #[test]
+    fn values_the_shift_refuses_are_named_where_they_stand() {
+        let err = judge(&[1.0, f64::INFINITY, 2.0], &[1.0, 2.0, 3.0]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InfiniteInSample {
+                    sample: "x",
+                    index: 1,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        // Kayenta's checks decide before the shift is needed.
+        let infinite = [f64::INFINITY, 1.0];
+        assert_eq!(judge(&infinite, &infinite).unwrap().outcome, Outcome::Pass);
+        let constant = judge(&[f64::INFINITY; 2], &[1.0; 3]).unwrap();
+        assert_eq!(constant.effect.unwrap().estimate, f64::INFINITY);
+    }
+
+    #[test]
+    fn signed_zeros_are_identical_data() {
+        let f = judge(&[-0.0, 1.0, 0.0], &[0.0, 0.0, 1.0]).unwrap();
+        assert_eq!((f.outcome, f.effect), (Outcome::Pass, None));
+    }
+
+    /// Small integers (heavy ties, constant samples) or a fine grid, in no particular order.
+    fn sample() -> impl Strategy<Value = Vec<f64>> {
+        let values = prop_oneof![-2i32..=2, -1_000_000i32..1_000_000];
+        prop::collection::vec(values.prop_map(f64::from), 1..40)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn the_shift_is_the_one_of_the_unsorted_samples(canary in sample(), baseline in sample()) {
+            let f = judge(&canary, &baseline).unwrap();
+            let options = LocationRootOptions::default().confidence(0.98);
+            if let (Some(effect), Ok(root)) =
+                (f.effect, location_shift_root(&canary, &baseline, &options))
+            {
+                prop_assert_eq!(
+                    (effect.estimate, effect.low, effect.high),
+                    (root.estimate, Some(root.low), Some(root.high))
+                );
+            }
+        }
+    }
 }

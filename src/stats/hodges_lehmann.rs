@@ -139,7 +139,7 @@ pub fn hodges_lehmann(
     let x = SortedSample::new("x", x, options.nan_policy, FINITE)?;
     let y = SortedSample::new("y", y, options.nan_policy, FINITE)?;
     let (m, n) = (x.len() as u64, y.len() as u64);
-    let differences = Differences::new(x.values(), y.values())?;
+    let mut differences = Differences::new(x.values(), y.values())?;
     let alpha = 1.0 - confidence;
     let method = choose_method(&x, &y, options.method)?;
     let (q, achieved_confidence) = match method {

@@ -134,17 +134,56 @@ pub fn location_shift_root(
     y: &[f64],
     options: &LocationRootOptions,
 ) -> Result<LocationRoot> {
-    let confidence = options.confidence;
-    if !(confidence > 0.0 && confidence < 1.0) {
-        return Err(Error::invalid(
+    check_confidence(options.confidence)?;
+    let (x, y) = location_root_samples(x, y, options)?;
+    solve(&x, &y, options)
+}
+
+/// Validates and sorts `x` and `y` as [`location_shift_root`] does, for callers that need the
+/// sorted samples themselves before [`location_shift_root_sorted`].
+pub(crate) fn location_root_samples(
+    x: &[f64],
+    y: &[f64],
+    options: &LocationRootOptions,
+) -> Result<(SortedSample, SortedSample)> {
+    Ok((
+        SortedSample::new("x", x, options.nan_policy, FINITE)?,
+        SortedSample::new("y", y, options.nan_policy, FINITE)?,
+    ))
+}
+
+/// [`location_shift_root`] of samples from [`location_root_samples`], which are not sorted
+/// again; the same result and errors whenever those samples are valid.
+pub(crate) fn location_shift_root_sorted(
+    x: &SortedSample,
+    y: &SortedSample,
+    options: &LocationRootOptions,
+) -> Result<LocationRoot> {
+    check_confidence(options.confidence)?;
+    solve(x, y, options)
+}
+
+/// Fails unless `confidence` lies strictly between 0 and 1.
+fn check_confidence(confidence: f64) -> Result<()> {
+    if confidence > 0.0 && confidence < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::invalid(
             "confidence",
             confidence,
             "the confidence level must be a number strictly between 0 and 1",
-        ));
+        ))
     }
-    let x = SortedSample::new("x", x, options.nan_policy, FINITE)?;
-    let y = SortedSample::new("y", y, options.nan_policy, FINITE)?;
-    let shift = ShiftStatistic::new(&x, &y)?;
+}
+
+/// The roots of validated, sorted, finite samples at a valid confidence level.
+fn solve(
+    x: &SortedSample,
+    y: &SortedSample,
+    options: &LocationRootOptions,
+) -> Result<LocationRoot> {
+    let mut shift = ShiftStatistic::new(x, y)?;
+    let confidence = options.confidence;
     let z = upper_quantile(confidence);
     let correct = options.continuity_correction;
     let low = shift.root(z, correct, None);
@@ -258,8 +297,8 @@ impl<'a> ShiftStatistic<'a> {
     /// differences between those two, and the root is their midpoint.
     ///
     /// `within`, if given, likely brackets the root and narrows the search (see
-    /// [`Differences::kth_between`]); the root is the same either way.
-    fn root(&self, quantile: f64, correct: bool, within: Option<(f64, f64)>) -> f64 {
+    /// [`Differences::kth_within`]); the root is the same either way.
+    fn root(&mut self, quantile: f64, correct: bool, within: Option<(f64, f64)>) -> f64 {
         let (lowest, highest) = (&self.lowest, &self.highest);
         if self.excess(lowest.u, lowest.sd, quantile, correct) <= 0.0 {
             return lowest.shift;
@@ -275,16 +314,12 @@ impl<'a> ShiftStatistic<'a> {
         // differences mean the sign does not change inside them, where the ends decide.
         let rank = |a: u64| count.saturating_sub(a).min(count - 1);
         let (first, last) = (rank(above), rank(at_least));
-        let kth = |k| match within {
-            Some((low, high)) => self.differences.kth_between(k, low, high),
-            None => self.differences.kth(k),
-        };
-        let low = kth(first);
+        let low = self.differences.kth_within(first, within);
         match last - first {
             0 => low,
             // Adjacent ranks, as the two middle differences of an even count: one more pass.
             1 => midpoint(low, self.differences.next_after(first, low)),
-            _ => midpoint(low, kth(last)),
+            _ => midpoint(low, self.differences.kth_within(last, within)),
         }
     }
 }

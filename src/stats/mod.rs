@@ -42,6 +42,7 @@ use serde::{Deserialize, Serialize};
 pub use anytime::{EventCountOptions, EventCountTest, EventCounts};
 pub use effect::{effect_sizes, EffectSizes};
 pub use hodges_lehmann::{hodges_lehmann, HodgesLehmann, HodgesLehmannOptions};
+pub(crate) use location_root::{location_root_samples, location_shift_root_sorted};
 pub use location_root::{location_shift_root, LocationRoot, LocationRootOptions};
 pub use mann_whitney::{
     mann_whitney_null_sf, mann_whitney_u, mann_whitney_u_grouped, mann_whitney_u_sorted,

@@ -1,4 +1,4 @@
-//! Order statistics of the pairwise differences `x_i - y_j`, without materializing them.
+//! Order statistics of the pairwise differences `x_i - y_j`, without materializing many.
 //!
 //! With both samples sorted ascending, the `m x n` differences form an implicit matrix
 //! `D[i][j] = x_i + (-y)_j`, where `-y` is `y` negated and reversed, that ascends along every
@@ -9,10 +9,13 @@
 //! selection); a monotone two-pointer pass per pivot counts the differences below it in
 //! O(m + n) (the cut column only moves left as rows grow); and the ranges shrink to the part
 //! that holds the wanted rank. When at most a few (m + n) candidates remain they are
-//! materialized and selected directly. With `S` candidates sampled per round and the wanted
-//! rank at fraction `p` of them, a round keeps about `6 sqrt(p (1 - p) / S)` of the
-//! candidates (at most 5 % for `S = 4096`), so 100,000 x 100,000 differences take four
-//! rounds: expected O((m + n) log(mn)) time, with a small constant, and O(m + n) memory.
+//! materialized and selected directly. Up to about a thousand differences (small samples,
+//! where a sample of `(m + n) / 4` candidates brackets a rank too loosely to pay for its
+//! rounds), all of them are materialized once instead, and every selection runs among them.
+//! With `S` candidates sampled per round and the wanted rank at fraction `p` of them, a round
+//! keeps about `6 sqrt(p (1 - p) / S)` of the candidates (at most 5 % for `S = 4096`), so
+//! 100,000 x 100,000 differences take four rounds: expected O((m + n) log(mn)) time, with a
+//! small constant, and O(m + n) memory.
 
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
@@ -33,6 +36,11 @@ const OBSERVATIONS_PER_DRAW: usize = 4;
 /// Candidates are materialized once at most this many per observation remain.
 const MATERIALIZE_PER_OBSERVATION: u64 = 4;
 
+/// Every difference is materialized up front when there are at most this many (32 x 32):
+/// selecting among them then costs less than the rounds that would narrow them down, whose
+/// samples of `(m + n) / OBSERVATIONS_PER_DRAW` candidates bracket a rank loosely.
+const MATERIALIZE_ALL_AT_MOST: u64 = 1024;
+
 /// Half-width of the pivot bracket in standard deviations of the sampled rank.
 const BRACKET_SDS: f64 = 3.0;
 
@@ -49,6 +57,43 @@ pub(crate) struct Differences<'a> {
     neg_y: Vec<f64>,
     /// `m n`.
     count: u64,
+    /// Every difference, when there are few (see `MATERIALIZE_ALL_AT_MOST`).
+    materialized: Option<Materialized>,
+}
+
+/// Every difference as a key that orders like [`f64::total_cmp`] (integers compare faster),
+/// with the ranks selected so far kept in place.
+#[derive(Debug, Clone)]
+struct Materialized {
+    keys: Vec<i64>,
+    /// Ranks selected so far, ascending. The key at each is the difference of that rank, with
+    /// no greater key before it and no smaller one after it, so a later selection only
+    /// reorders the keys between the two placed ranks around its own.
+    placed: Vec<usize>,
+}
+
+impl Materialized {
+    /// Every difference of `x` and `neg_y`, none placed yet.
+    fn new(x: &[f64], neg_y: &[f64]) -> Self {
+        Materialized {
+            keys: every_key(x, neg_y, &Candidates::all(x.len(), neg_y.len())),
+            placed: Vec::new(),
+        }
+    }
+
+    /// The difference of rank `rank`, which must be below the number of keys.
+    fn select(&mut self, rank: usize) -> f64 {
+        let next = self.placed.partition_point(|&p| p < rank);
+        if self.placed.get(next) != Some(&rank) {
+            let start = next
+                .checked_sub(1)
+                .map_or(0, |previous| self.placed[previous] + 1);
+            let end = self.placed.get(next).map_or(self.keys.len(), |&p| p);
+            self.keys[start..end].select_nth_unstable(rank - start);
+            self.placed.insert(next, rank);
+        }
+        from_total_order_key(self.keys[rank])
+    }
 }
 
 /// Per row `i`, the columns `lower[i]..upper[i]` still in play.
@@ -99,10 +144,13 @@ impl<'a> Differences<'a> {
                 what: "the number of pairwise differences",
                 limit: u64::MAX,
             })?;
+        let neg_y: Vec<f64> = y.iter().rev().map(|&v| -v).collect();
+        let materialized = (count <= MATERIALIZE_ALL_AT_MOST).then(|| Materialized::new(x, &neg_y));
         Ok(Differences {
             x,
-            neg_y: y.iter().rev().map(|&v| -v).collect(),
+            neg_y,
             count,
+            materialized,
         })
     }
 
@@ -112,20 +160,20 @@ impl<'a> Differences<'a> {
     }
 
     /// The median: the middle difference, or the mean of the two middle ones.
-    pub(crate) fn median(&self) -> f64 {
-        self.median_by(|k| self.kth(k))
+    pub(crate) fn median(&mut self) -> f64 {
+        self.median_within(None)
     }
 
-    /// The median, given that it likely lies within `[low, high]` (see [`Self::kth_between`]).
-    pub(crate) fn median_between(&self, low: f64, high: f64) -> f64 {
-        self.median_by(|k| self.kth_between(k, low, high))
+    /// The median, given that it likely lies within `[low, high]` (see [`Self::kth_within`]).
+    pub(crate) fn median_between(&mut self, low: f64, high: f64) -> f64 {
+        self.median_within(Some((low, high)))
     }
 
-    /// The median, with the lower middle difference found by `kth` and the upper one, when
-    /// the count is even, by one pass from it.
-    fn median_by(&self, kth: impl Fn(u64) -> f64) -> f64 {
+    /// The median, with the lower middle difference found by [`Self::kth_within`] and the
+    /// upper one, when the count is even, by one pass from it.
+    fn median_within(&mut self, within: Option<(f64, f64)>) -> f64 {
         let lower_middle = self.count.saturating_sub(1) / 2;
-        let low = kth(lower_middle);
+        let low = self.kth_within(lower_middle, within);
         if self.count % 2 == 1 {
             low
         } else {
@@ -134,18 +182,23 @@ impl<'a> Differences<'a> {
     }
 
     /// The `k`-th smallest difference, counting from 0 (`k` past the end means the largest).
-    pub(crate) fn kth(&self, k: u64) -> f64 {
-        self.select(self.last_rank(k), self.search())
+    pub(crate) fn kth(&mut self, k: u64) -> f64 {
+        self.kth_within(k, None)
     }
 
-    /// The `k`-th smallest difference, given that it likely lies within `[low, high]` (say,
-    /// between the ends of an interval already found): one pass counts the differences
-    /// there, and if they hold rank `k` the search starts among them alone. Any hint gives
-    /// the exact answer; a wrong one only costs that pass.
-    pub(crate) fn kth_between(&self, k: u64, low: f64, high: f64) -> f64 {
+    /// The `k`-th smallest difference, given that it likely lies within `within = (low,
+    /// high)` if given (say, between the ends of an interval already found): one pass counts
+    /// the differences there, and if they hold rank `k` the search starts among them alone.
+    /// Any hint gives the exact answer; a wrong one only costs that pass. Materialized
+    /// differences need no hint: one selection among all of them is cheaper than the pass.
+    pub(crate) fn kth_within(&mut self, k: u64, within: Option<(f64, f64)>) -> f64 {
         let k = self.last_rank(k);
+        if let Some(materialized) = &mut self.materialized {
+            // `k < m n`, which is small here.
+            return materialized.select(k as usize);
+        }
         let mut s = self.search();
-        if low <= high {
+        if let Some((low, high)) = within.filter(|&(low, high)| low <= high) {
             let (below, through) = self.cut(|d| d < low, |d| d <= high, &mut s);
             if below <= k && k < through {
                 std::mem::swap(&mut s.candidates.lower, &mut s.first);
@@ -213,7 +266,8 @@ impl<'a> Differences<'a> {
                 (s.below, s.through) = (lower, upper);
             }
         }
-        self.select_among(&s.candidates, (k - s.below) as usize)
+        let mut keys = every_key(self.x, &self.neg_y, &s.candidates);
+        from_total_order_key(*keys.select_nth_unstable((k - s.below) as usize).1)
     }
 
     /// The `(k + 1)`-th smallest difference given that the `k`-th is `value`, in one O(m + n)
@@ -296,16 +350,37 @@ impl<'a> Differences<'a> {
         };
         (low, high)
     }
+}
 
-    /// The candidate of rank `rank` among the candidates, by materializing them.
-    fn select_among(&self, candidates: &Candidates, rank: usize) -> f64 {
-        let mut values = Vec::new();
-        for (i, &xi) in self.x.iter().enumerate() {
-            let columns = &self.neg_y[candidates.lower[i]..candidates.upper[i]];
-            values.extend(columns.iter().map(|&v| xi + v));
-        }
-        *values.select_nth_unstable_by(rank, f64::total_cmp).1
+/// The keys of the candidates' differences `x_i + neg_y_j`, row by row, in one allocation.
+fn every_key(x: &[f64], neg_y: &[f64], candidates: &Candidates) -> Vec<i64> {
+    let (lower, upper) = (&candidates.lower, &candidates.upper);
+    let count = lower
+        .iter()
+        .zip(upper)
+        .map(|(lower, upper)| upper - lower)
+        .sum();
+    let mut keys = Vec::with_capacity(count);
+    for ((&xi, &lower), &upper) in x.iter().zip(lower).zip(upper) {
+        keys.extend(neg_y[lower..upper].iter().map(|&v| total_order_key(xi + v)));
     }
+    keys
+}
+
+/// An integer that orders like `value` under [`f64::total_cmp`] (the same transform).
+fn total_order_key(value: f64) -> i64 {
+    flip_negatives(value.to_bits() as i64)
+}
+
+/// The inverse of [`total_order_key`].
+fn from_total_order_key(key: i64) -> f64 {
+    f64::from_bits(flip_negatives(key) as u64)
+}
+
+/// Flips every bit but the sign of negative numbers, so their order reverses; its own
+/// inverse.
+fn flip_negatives(bits: i64) -> i64 {
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
 /// For each row, how many of its differences satisfy `below` (a prefix of the row, since rows
@@ -370,6 +445,24 @@ mod tests {
         v
     }
 
+    /// Both ways to select: among differences materialized up front (as `new` does for small
+    /// samples), and by rounds of pivots (as for large ones).
+    fn both_ways<'a>(x: &'a [f64], y: &[f64]) -> [Differences<'a>; 2] {
+        let mut by_rounds = Differences::new(x, y).unwrap();
+        by_rounds.materialized = None;
+        let mut materialized = by_rounds.clone();
+        materialized.materialized = Some(Materialized::new(x, &by_rounds.neg_y));
+        [materialized, by_rounds]
+    }
+
+    #[test]
+    fn only_few_differences_are_materialized_up_front() {
+        let (x, y) = (integers(32, 100, 1), integers(32, 100, 2));
+        assert!(Differences::new(&x, &y).unwrap().materialized.is_some());
+        let (x, y) = (integers(33, 100, 1), integers(32, 100, 2));
+        assert!(Differences::new(&x, &y).unwrap().materialized.is_none());
+    }
+
     #[test]
     fn selection_rounds_match_brute_force() {
         // Large enough to run several pivot rounds before materializing.
@@ -382,12 +475,13 @@ mod tests {
             let x = integers(m, range, 1);
             let y = integers(n, range, 2);
             let all = brute_force(&x, &y);
-            let d = Differences::new(&x, &y).unwrap();
-            for k in (0..all.len())
-                .step_by(997)
-                .chain([0, all.len() / 2, all.len() - 1])
-            {
-                assert_eq!(d.kth(k as u64), all[k], "m={m} n={n} k={k}");
+            for mut d in both_ways(&x, &y) {
+                for k in (0..all.len())
+                    .step_by(997)
+                    .chain([0, all.len() / 2, all.len() - 1])
+                {
+                    assert_eq!(d.kth(k as u64), all[k], "m={m} n={n} k={k}");
+                }
             }
         }
     }
@@ -407,15 +501,18 @@ mod tests {
         #[test]
         fn every_order_statistic_matches_brute_force(x in sample(), y in sample()) {
             let all = brute_force(&x, &y);
-            let d = Differences::new(&x, &y).unwrap();
-            prop_assert_eq!(d.count(), all.len() as u64);
-            for (k, &expected) in all.iter().enumerate() {
-                prop_assert_eq!(d.kth(k as u64), expected, "k = {}", k);
+            // Ascending, then descending: each selection after others already placed.
+            let ranks = (0..all.len()).chain((0..all.len()).rev());
+            for mut d in both_ways(&x, &y) {
+                prop_assert_eq!(d.count(), all.len() as u64);
+                for k in ranks.clone() {
+                    prop_assert_eq!(d.kth(k as u64), all[k], "k = {}", k);
+                }
             }
         }
     }
 
-    /// A hint for [`Differences::kth_between`]: a difference, a value between or beyond them,
+    /// A hint for [`Differences::kth_within`]: a difference, a value between or beyond them,
     /// or no number at all.
     fn hint() -> impl Strategy<Value = f64> {
         prop_oneof![
@@ -437,26 +534,27 @@ mod tests {
             picks in prop::collection::vec((0.0..1.0f64, 0.0..1.0f64), 4),
         ) {
             let all = brute_force(&x, &y);
-            let d = Differences::new(&x, &y).unwrap();
             let last = all.len() - 1;
             let at = |fraction: f64| (fraction * last as f64) as usize;
             // Arbitrary hints, and hints that bracket the rank (tightly or not).
             let bracketing = picks.iter().map(|&(a, b)| (all[at(a * 0.5)], all[at(0.5 + b * 0.5)]));
+            let median = if all.len() % 2 == 1 {
+                all[last / 2]
+            } else {
+                midpoint(all[last / 2], all[last / 2 + 1])
+            };
             for (low, high) in hints.into_iter().chain(bracketing) {
-                for k in [0, at(0.25), last / 2, at(0.75), last, last + 5] {
-                    prop_assert_eq!(
-                        d.kth_between(k as u64, low, high),
-                        all[k.min(last)],
-                        "k = {}, hint [{}, {}]", k, low, high
-                    );
+                for mut d in both_ways(&x, &y) {
+                    for k in [0, at(0.25), last / 2, at(0.75), last, last + 5] {
+                        prop_assert_eq!(
+                            d.kth_within(k as u64, Some((low, high))),
+                            all[k.min(last)],
+                            "k = {}, hint [{}, {}]", k, low, high
+                        );
+                    }
+                    prop_assert_eq!(d.median_between(low, high), median);
+                    prop_assert_eq!(d.median(), median);
                 }
-                let median = if all.len() % 2 == 1 {
-                    all[last / 2]
-                } else {
-                    midpoint(all[last / 2], all[last / 2 + 1])
-                };
-                prop_assert_eq!(d.median_between(low, high), median);
-                prop_assert_eq!(d.median(), median);
             }
         }
     }
@@ -466,19 +564,19 @@ mod tests {
         // Rounds run among the hinted differences only, and still find each rank.
         let (x, y) = (integers(300, 1_000_000, 3), integers(200, 1_000_000, 4));
         let all = brute_force(&x, &y);
-        let d = Differences::new(&x, &y).unwrap();
+        let mut d = Differences::new(&x, &y).unwrap();
         for k in [20_000, 29_999, 30_000, 40_000] {
-            let (low, high) = (all[k - 7_000], all[k + 7_000]);
-            assert_eq!(d.kth_between(k as u64, low, high), all[k], "k={k}");
+            let hint = Some((all[k - 7_000], all[k + 7_000]));
+            assert_eq!(d.kth_within(k as u64, hint), all[k], "k={k}");
         }
-        assert_eq!(d.kth_between(0, all[0], all[0]), all[0]);
+        assert_eq!(d.kth_within(0, Some((all[0], all[0]))), all[0]);
     }
 
     #[test]
     fn all_equal_differences_stop_at_the_pivot() {
         let x = vec![3.0; 500];
         let y = vec![1.0; 400];
-        let d = Differences::new(&x, &y).unwrap();
+        let mut d = Differences::new(&x, &y).unwrap();
         assert_eq!(d.kth(123_456), 2.0);
         assert_eq!(d.median(), 2.0);
     }
@@ -486,10 +584,10 @@ mod tests {
     #[test]
     fn median_averages_the_two_middle_differences() {
         let d_x = [0.0, 10.0];
-        let d = Differences::new(&d_x, &[0.0]).unwrap();
+        let mut d = Differences::new(&d_x, &[0.0]).unwrap();
         assert_eq!(d.median(), 5.0);
         // 0 - 0, 0 - 1, 10 - 0, 10 - 1 sorted: -1, 0, 9, 10.
-        let d = Differences::new(&d_x, &[0.0, 1.0]).unwrap();
+        let mut d = Differences::new(&d_x, &[0.0, 1.0]).unwrap();
         assert_eq!(d.median(), 4.5);
     }
 
@@ -497,7 +595,7 @@ mod tests {
     fn overflowing_differences_are_infinite_not_nan() {
         let x = [-f64::MAX, f64::MAX];
         let y = [-f64::MAX, f64::MAX];
-        let d = Differences::new(&x, &y).unwrap();
+        let mut d = Differences::new(&x, &y).unwrap();
         assert_eq!(d.kth(0), f64::NEG_INFINITY);
         assert_eq!(d.kth(3), f64::INFINITY);
         assert_eq!(d.median(), 0.0);
@@ -505,8 +603,36 @@ mod tests {
     }
 
     #[test]
+    fn keys_order_like_total_cmp_and_invert() {
+        let values = [
+            f64::NEG_INFINITY,
+            -f64::MAX,
+            -1.5,
+            -f64::MIN_POSITIVE / 4.0,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE / 4.0,
+            2.0,
+            f64::MAX,
+            f64::INFINITY,
+        ];
+        for pair in values.windows(2) {
+            assert!(
+                total_order_key(pair[0]) < total_order_key(pair[1]),
+                "{pair:?}"
+            );
+        }
+        for v in values {
+            assert_eq!(
+                from_total_order_key(total_order_key(v)).to_bits(),
+                v.to_bits()
+            );
+        }
+    }
+
+    #[test]
     fn k_past_the_end_is_the_largest() {
-        let d = Differences::new(&[1.0, 2.0], &[0.0]).unwrap();
+        let mut d = Differences::new(&[1.0, 2.0], &[0.0]).unwrap();
         assert_eq!(d.kth(99), 2.0);
     }
 }
