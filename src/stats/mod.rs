@@ -16,6 +16,7 @@
 mod anytime;
 mod effect;
 mod exact;
+mod float_key;
 mod hodges_lehmann;
 mod location_root;
 mod mann_whitney;

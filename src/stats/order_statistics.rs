@@ -16,6 +16,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::float_key::{float_key, from_float_key};
 use crate::error::{Error, Result};
 
 /// Least size `recent` may reach before it is merged, so small sets are not rebuilt at every
@@ -104,29 +105,9 @@ impl OrderStatistics {
 /// sorting every observation is a large part of the cost of an insertion, and integers
 /// compare faster than floats.
 fn sorted(values: &[f64]) -> Vec<f64> {
-    let mut keys: Vec<u64> = values.iter().map(|&v| sort_key(v + 0.0)).collect();
+    let mut keys: Vec<i64> = values.iter().map(|&v| float_key(v + 0.0)).collect();
     keys.sort_unstable();
-    keys.into_iter().map(from_sort_key).collect()
-}
-
-/// An integer that orders like the (non-NaN) value: the sign bit flipped for positive values,
-/// every bit flipped for negative ones (whose magnitude bits order backwards).
-fn sort_key(value: f64) -> u64 {
-    let bits = value.to_bits();
-    if bits >> 63 == 0 {
-        bits | 1 << 63
-    } else {
-        !bits
-    }
-}
-
-/// The value of a [`sort_key`].
-fn from_sort_key(key: u64) -> f64 {
-    f64::from_bits(if key >> 63 == 1 {
-        key & !(1 << 63)
-    } else {
-        !key
-    })
+    keys.into_iter().map(from_float_key).collect()
 }
 
 /// Merges the sorted `run` into the sorted `target`, from the largest value down: each run
@@ -328,30 +309,6 @@ mod tests {
             }
         }
         assert_eq!(set.count_le(-0.0), set.count_le(0.0));
-    }
-
-    #[test]
-    fn sort_keys_order_like_the_values() {
-        let values = [
-            f64::NEG_INFINITY,
-            f64::MIN,
-            -1.5,
-            -f64::MIN_POSITIVE,
-            -5e-324,
-            0.0,
-            5e-324,
-            f64::MIN_POSITIVE,
-            1.0,
-            f64::MAX,
-            f64::INFINITY,
-        ];
-        for pair in values.windows(2) {
-            assert!(sort_key(pair[0]) < sort_key(pair[1]), "{pair:?}");
-        }
-        for value in values {
-            assert_eq!(from_sort_key(sort_key(value)).to_bits(), value.to_bits());
-        }
-        assert_eq!(sort_key(-0.0 + 0.0), sort_key(0.0));
     }
 
     #[test]

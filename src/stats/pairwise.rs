@@ -20,6 +20,7 @@
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 
+use super::float_key::{float_key, from_float_key};
 use crate::error::{Error, Result};
 
 /// Seed of the pivot sampler: the result never depends on it, the running time is repeatable.
@@ -92,7 +93,7 @@ impl Materialized {
             self.keys[start..end].select_nth_unstable(rank - start);
             self.placed.insert(next, rank);
         }
-        from_total_order_key(self.keys[rank])
+        from_float_key(self.keys[rank])
     }
 }
 
@@ -267,7 +268,7 @@ impl<'a> Differences<'a> {
             }
         }
         let mut keys = every_key(self.x, &self.neg_y, &s.candidates);
-        from_total_order_key(*keys.select_nth_unstable((k - s.below) as usize).1)
+        from_float_key(*keys.select_nth_unstable((k - s.below) as usize).1)
     }
 
     /// The `(k + 1)`-th smallest difference given that the `k`-th is `value`, in one O(m + n)
@@ -362,25 +363,9 @@ fn every_key(x: &[f64], neg_y: &[f64], candidates: &Candidates) -> Vec<i64> {
         .sum();
     let mut keys = Vec::with_capacity(count);
     for ((&xi, &lower), &upper) in x.iter().zip(lower).zip(upper) {
-        keys.extend(neg_y[lower..upper].iter().map(|&v| total_order_key(xi + v)));
+        keys.extend(neg_y[lower..upper].iter().map(|&v| float_key(xi + v)));
     }
     keys
-}
-
-/// An integer that orders like `value` under [`f64::total_cmp`] (the same transform).
-fn total_order_key(value: f64) -> i64 {
-    flip_negatives(value.to_bits() as i64)
-}
-
-/// The inverse of [`total_order_key`].
-fn from_total_order_key(key: i64) -> f64 {
-    f64::from_bits(flip_negatives(key) as u64)
-}
-
-/// Flips every bit but the sign of negative numbers, so their order reverses; its own
-/// inverse.
-fn flip_negatives(bits: i64) -> i64 {
-    bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
 /// For each row, how many of its differences satisfy `below` (a prefix of the row, since rows
@@ -600,34 +585,6 @@ mod tests {
         assert_eq!(d.kth(3), f64::INFINITY);
         assert_eq!(d.median(), 0.0);
         assert_eq!(midpoint(f64::MAX, f64::MAX), f64::MAX);
-    }
-
-    #[test]
-    fn keys_order_like_total_cmp_and_invert() {
-        let values = [
-            f64::NEG_INFINITY,
-            -f64::MAX,
-            -1.5,
-            -f64::MIN_POSITIVE / 4.0,
-            -0.0,
-            0.0,
-            f64::MIN_POSITIVE / 4.0,
-            2.0,
-            f64::MAX,
-            f64::INFINITY,
-        ];
-        for pair in values.windows(2) {
-            assert!(
-                total_order_key(pair[0]) < total_order_key(pair[1]),
-                "{pair:?}"
-            );
-        }
-        for v in values {
-            assert_eq!(
-                from_total_order_key(total_order_key(v)).to_bits(),
-                v.to_bits()
-            );
-        }
     }
 
     #[test]
