@@ -125,18 +125,16 @@ fn merge(target: &mut Vec<f64>, run: &[f64]) {
 }
 
 /// Where the values larger than `value` start in the sorted `values`, scanning back from the
-/// end [`SCAN_STRIDE`] values at a time (sorted, so one comparison clears a whole stride)
-/// and then one at a time: the place is usually a few strides back, and strides keep the
-/// loop short and its exit predictable.
+/// end [`SCAN_STRIDE`] values at a time (sorted, so one comparison clears a whole stride),
+/// then counting the larger values of the last stride without branches: the place is usually
+/// a few strides back, and this keeps the loop short and its one exit predictable.
 fn start_of_larger(values: &[f64], value: f64) -> usize {
     let mut end = values.len();
     while end >= SCAN_STRIDE && values[end - SCAN_STRIDE] > value {
         end -= SCAN_STRIDE;
     }
-    while end > 0 && values[end - 1] > value {
-        end -= 1;
-    }
-    end
+    let stride = &values[end.saturating_sub(SCAN_STRIDE)..end];
+    end - stride.iter().filter(|&&v| v > value).count()
 }
 
 /// The persisted form: JSON has no infinities, so they are kept as counts. `finite` is read in
