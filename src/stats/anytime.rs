@@ -586,7 +586,7 @@ fn root(inside: f64, outside: f64, f: impl Fn(f64) -> Evaluation) -> f64 {
 /// The point between `inside` (where `f > 0`) and `outside` where `f(u).value > 0` turns
 /// false, on its outside: `f` there is confirmed negative by more than rounding, so an
 /// interval ending there contains the set `{f > 0}`, wider only by where `f` is within the
-/// rounding margin of zero (about 1e-9 of the interval's width).
+/// rounding margin of zero (a few billionths of the distance to the estimate).
 fn outer_root(inside: f64, outside: f64, f: impl Fn(f64) -> Evaluation) -> f64 {
     newton(inside, outside, &f)
         .and_then(|(u, at)| confirmed_outside(u, at, outside, &f))

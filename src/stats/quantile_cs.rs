@@ -338,9 +338,9 @@ struct State {
 ///
 /// Cost: a batch of `b` values costs O(b log b) to sort plus O(sqrt(n / b)) sequential moves
 /// per value, amortized (each arm keeps its values in two sorted arrays, a large one and one of
-/// about `sqrt(n b)` recent values, and merges them); a look
-/// is O(K log^2 n) for `K` quantiles, plus the catch-all's O(n) merge amortized to O(1) per
-/// observation. Memory and persisted size are O(n): the bands need every order statistic.
+/// about `sqrt(n b)` recent values, and merges them); a look is O(K log^2 n) for `K`
+/// quantiles, plus the catch-all's O(n) merge amortized to O(1) per observation. Memory and
+/// persisted size are O(n): the bands need every order statistic.
 ///
 /// ```
 /// use canary_judge::stats::{QuantileTest, QuantileTestOptions, SequentialDecision, SequentialTest};
