@@ -1,18 +1,26 @@
 //! A growing multiset of floats with k-th smallest and rank queries in O(log n).
 //!
-//! The values are kept in two sorted arrays: `settled`, most of them, and `recent`, the ones
-//! added since `settled` was last rebuilt. A batch of `b` values is sorted and merged into
-//! `recent`; once `recent` outgrows about `sqrt(n b)` values it is merged into `settled`.
-//! Both merges run backwards through contiguous memory, moving every value at most once, so a
-//! value costs `O(sqrt(n / b))` sequential moves amortized instead of the random accesses of
-//! a search tree or of many small blocks: the anytime latency test inserts every observation,
-//! and at tens of thousands of values per arm memory latency is what an insertion costs.
-//! Queries combine the two arrays: `count_le` is two binary searches, `kth` a binary search
-//! for how many of the smallest `k` values come from each.
+//! The values are kept in three parts. `unordered` holds the smallest values in no order;
+//! the rest are in two sorted arrays, `settled`, most of them, and `recent`, the ones added
+//! since `settled` was last rebuilt. A batch's values below the unordered part's largest value
+//! are pushed onto it; the others are sorted and merged into `recent`, and once `recent`
+//! outgrows about `sqrt(n b)` values it is merged into `settled`. Both merges run backwards
+//! through contiguous memory, moving every value at most once, so an ordered value costs
+//! `O(sqrt(n / b))` sequential moves amortized instead of the random accesses of a search tree.
+//!
+//! The unordered part exists because a test of a high quantile only asks for the order of the
+//! largest few percent of the values, and keeping all of them ordered was most of its cost.
+//! Every query notes how many of the smallest values it could have left unordered; the next
+//! insertion fits the unordered part a margin below the least such count. A query that needs
+//! the order of unordered values is still answered exactly, by a linear scan, and makes the
+//! next insertion order them. Queries: `count_le` is two binary searches, `kth` a binary
+//! search for how many of the smallest `k` ordered values come from each sorted array.
 //!
 //! It serializes as the sorted finite values plus counts of infinities (JSON has no infinity)
 //! and is rebuilt on deserialization in O(n log n), so the persisted form is plain data and
 //! every query gives the same answer after a round trip.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -26,18 +34,61 @@ const RECENT_MINIMUM: usize = 256;
 /// Values [`start_of_larger`] passes with one comparison.
 const SCAN_STRIDE: usize = 8;
 
-/// The values seen so far, ordered.
-#[derive(Debug, Clone, Default)]
+/// The unordered part is fitted this fraction of the allowed count below it (1/32), so the
+/// ranks a test asks for can move down a little between insertions without a scan.
+const UNORDERED_MARGIN_DIVISOR: usize = 32;
+
+/// Fewest values moved into the unordered part at once, so small sets stay ordered.
+const UNORDER_MINIMUM: usize = 256;
+
+/// The values seen so far, partly ordered.
+#[derive(Debug)]
 pub(crate) struct OrderStatistics {
-    /// Most values, in increasing order.
+    /// The smallest values, in no order.
+    unordered: Vec<f64>,
+    /// The largest unordered value, `-inf` when there is none: no ordered value is smaller.
+    floor: f64,
+    /// Most ordered values, in increasing order.
     settled: Vec<f64>,
-    /// The values added since `settled` was last rebuilt, in increasing order.
+    /// The ordered values added since `settled` was last rebuilt, in increasing order.
     recent: Vec<f64>,
+    /// The least number of smallest values that a query since the last insertion could have
+    /// left unordered. Atomic so that queries take `&self` and the set stays `Sync`.
+    unordered_allowed: AtomicUsize,
+}
+
+impl Default for OrderStatistics {
+    fn default() -> Self {
+        OrderStatistics {
+            unordered: Vec::new(),
+            floor: f64::NEG_INFINITY,
+            settled: Vec::new(),
+            recent: Vec::new(),
+            unordered_allowed: AtomicUsize::new(usize::MAX),
+        }
+    }
+}
+
+impl Clone for OrderStatistics {
+    fn clone(&self) -> Self {
+        OrderStatistics {
+            unordered: self.unordered.clone(),
+            floor: self.floor,
+            settled: self.settled.clone(),
+            recent: self.recent.clone(),
+            unordered_allowed: AtomicUsize::new(self.unordered_allowed.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 impl OrderStatistics {
     /// Number of values.
     pub(crate) fn len(&self) -> usize {
+        self.unordered.len() + self.ordered_len()
+    }
+
+    /// Number of ordered values.
+    fn ordered_len(&self) -> usize {
         self.settled.len() + self.recent.len()
     }
 
@@ -46,10 +97,24 @@ impl OrderStatistics {
         if values.is_empty() {
             return;
         }
-        merge(&mut self.recent, &sorted(values));
-        // A batch of `b` values costs about `|recent|` moves to merge and `n b / limit`
+        self.fit_unordered();
+        let mut keys = Vec::with_capacity(values.len());
+        for &value in values {
+            let value = value + 0.0;
+            if value < self.floor {
+                self.unordered.push(value);
+            } else {
+                keys.push(float_key(value));
+            }
+        }
+        if keys.is_empty() {
+            return;
+        }
+        let run = sorted_keys(keys);
+        merge(&mut self.recent, &run);
+        // A run of `b` values costs about `|recent|` moves to merge and `n b / limit`
         // amortized to rebuild `settled`; the sum is least near `limit = sqrt(n b)`.
-        let limit = (self.len() as f64 * values.len() as f64).sqrt();
+        let limit = (self.ordered_len() as f64 * run.len() as f64).sqrt();
         if self.recent.len() > RECENT_MINIMUM && self.recent.len() as f64 > limit {
             merge(&mut self.settled, &self.recent);
             self.recent.clear();
@@ -61,10 +126,111 @@ impl OrderStatistics {
         if k == 0 || k > self.len() {
             return None;
         }
+        self.allow_unordered(k - 1);
+        let unordered = self.unordered.len();
+        if k > unordered {
+            return Some(self.ordered_kth(k - unordered));
+        }
+        let mut scratch = self.unordered.clone();
+        Some(*scratch.select_nth_unstable_by(k - 1, f64::total_cmp).1)
+    }
+
+    /// Number of values `<= x`.
+    pub(crate) fn count_le(&self, x: f64) -> usize {
+        let count = self.rank(x);
+        self.allow_unordered(count);
+        count
+    }
+
+    /// The values in increasing order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = f64> + '_ {
+        let smallest = sorted_keys(self.unordered.iter().map(|&v| float_key(v)).collect());
+        let (mut settled, mut recent) = (
+            self.settled.iter().copied().peekable(),
+            self.recent.iter().copied().peekable(),
+        );
+        let ordered = std::iter::from_fn(move || match (settled.peek(), recent.peek()) {
+            (Some(a), Some(b)) if b < a => recent.next(),
+            (Some(_), _) => settled.next(),
+            (None, _) => recent.next(),
+        });
+        smallest.into_iter().chain(ordered)
+    }
+
+    /// Number of values `<= x`, without noting what the query needed.
+    fn rank(&self, x: f64) -> usize {
+        if x >= self.floor {
+            let ordered = self.settled.partition_point(|&v| v <= x)
+                + self.recent.partition_point(|&v| v <= x);
+            self.unordered.len() + ordered
+        } else {
+            self.unordered.iter().filter(|&&v| v <= x).count()
+        }
+    }
+
+    /// Notes that a query could have left the `count` smallest values unordered.
+    fn allow_unordered(&self, count: usize) {
+        self.unordered_allowed.fetch_min(count, Ordering::Relaxed);
+    }
+
+    /// Fits the unordered part to the queries since the last insertion: shrinks it when one of
+    /// them needed the order of unordered values, grows it when it has fallen behind by at
+    /// least half of the ordered values (so moving them is amortized), and leaves it alone
+    /// when there were no queries.
+    fn fit_unordered(&mut self) {
+        let allowed = std::mem::replace(self.unordered_allowed.get_mut(), usize::MAX);
+        if allowed == usize::MAX {
+            return;
+        }
+        let target = allowed - allowed / UNORDERED_MARGIN_DIVISOR;
+        let held = self.unordered.len();
+        if held > allowed {
+            self.order_all_but(target);
+        } else if target.saturating_sub(held) >= (self.ordered_len() / 2).max(UNORDER_MINIMUM) {
+            self.unorder_smallest((target - held).min(self.ordered_len()));
+        }
+    }
+
+    /// Orders all but the `keep` smallest unordered values (`keep` < their number); none of
+    /// them exceeds an ordered value, so they go in front of `settled`.
+    fn order_all_but(&mut self, keep: usize) {
+        self.unordered.select_nth_unstable_by(keep, f64::total_cmp);
+        let moved = self.unordered.split_off(keep);
+        self.floor = self
+            .unordered
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        let mut settled = sorted_keys(moved.into_iter().map(float_key).collect());
+        settled.extend_from_slice(&self.settled);
+        self.settled = settled;
+    }
+
+    /// Moves the `count` smallest ordered values (at least one) to the unordered part.
+    fn unorder_smallest(&mut self, count: usize) {
+        self.floor = self.ordered_kth(count);
+        let (from_settled, from_recent) = self.split(count);
+        self.unordered.extend(self.settled.drain(..from_settled));
+        self.unordered.extend(self.recent.drain(..from_recent));
+    }
+
+    /// The `k`-th smallest ordered value, `k` in `1..=ordered_len`.
+    fn ordered_kth(&self, k: usize) -> f64 {
+        let (from_settled, from_recent) = self.split(k);
+        let last_settled = from_settled.checked_sub(1).map(|i| self.settled[i]);
+        let last_recent = from_recent.checked_sub(1).map(|j| self.recent[j]);
+        match (last_settled, last_recent) {
+            (Some(a), Some(b)) => a.max(b),
+            (a, b) => a.or(b).unwrap_or(f64::NEG_INFINITY),
+        }
+    }
+
+    /// How many of the `k` smallest ordered values come from `settled` and from `recent`.
+    fn split(&self, k: usize) -> (usize, usize) {
         let (settled, recent) = (&self.settled, &self.recent);
-        // The smallest `k` values are the smallest `i` settled and `k - i` recent ones, for
-        // the least `i` at which the next settled value is no smaller than the last recent
-        // one taken (whether that holds only turns from false to true as `i` grows).
+        // The smallest `k` are the smallest `i` settled and `k - i` recent ones, for the least
+        // `i` at which the next settled value is no smaller than the last recent one taken
+        // (whether that holds only turns from false to true as `i` grows).
         let (mut low, mut high) = (k.saturating_sub(recent.len()), k.min(settled.len()));
         while low < high {
             let i = low + (high - low) / 2;
@@ -74,38 +240,13 @@ impl OrderStatistics {
                 low = i + 1;
             }
         }
-        let from_settled = low.checked_sub(1).map(|i| settled[i]);
-        let from_recent = (k - low).checked_sub(1).map(|j| recent[j]);
-        match (from_settled, from_recent) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
-    /// Number of values `<= x`.
-    pub(crate) fn count_le(&self, x: f64) -> usize {
-        self.settled.partition_point(|&v| v <= x) + self.recent.partition_point(|&v| v <= x)
-    }
-
-    /// The values in increasing order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = f64> + '_ {
-        let (mut settled, mut recent) = (
-            self.settled.iter().copied().peekable(),
-            self.recent.iter().copied().peekable(),
-        );
-        std::iter::from_fn(move || match (settled.peek(), recent.peek()) {
-            (Some(a), Some(b)) if b < a => recent.next(),
-            (Some(_), _) => settled.next(),
-            (None, _) => recent.next(),
-        })
+        (low, k - low)
     }
 }
 
-/// The values in increasing order, `-0.0` as `0.0`. They are sorted as integer keys because
-/// sorting every observation is a large part of the cost of an insertion, and integers
-/// compare faster than floats.
-fn sorted(values: &[f64]) -> Vec<f64> {
-    let mut keys: Vec<i64> = values.iter().map(|&v| float_key(v + 0.0)).collect();
+/// Sorts order keys and turns them back into values: sorting every observation is a large
+/// part of the cost of an insertion, and integers compare faster than floats.
+fn sorted_keys(mut keys: Vec<i64>) -> Vec<f64> {
     keys.sort_unstable();
     keys.into_iter().map(from_float_key).collect()
 }
@@ -147,7 +288,7 @@ struct Persisted {
     positive_infinities: usize,
 }
 
-/// [`Persisted`] as written: the finite values in increasing order, straight from the blocks.
+/// [`Persisted`] as written: the finite values in increasing order, in order.
 #[derive(Serialize)]
 struct PersistedRef<'a> {
     finite: FiniteValues<'a>,
@@ -204,11 +345,11 @@ impl TryFrom<Persisted> for OrderStatistics {
 
 impl Serialize for OrderStatistics {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let negative_infinities = self.count_le(f64::NEG_INFINITY);
+        let negative_infinities = self.rank(f64::NEG_INFINITY);
         PersistedRef {
             finite: FiniteValues(self),
             negative_infinities,
-            positive_infinities: self.len() - self.count_le(f64::MAX),
+            positive_infinities: self.len() - self.rank(f64::MAX),
         }
         .serialize(serializer)
     }
@@ -255,9 +396,7 @@ mod tests {
             .iter()
             .zip(sorted)
             .all(|(a, b)| a.to_bits() == b.to_bits()));
-        for part in [&set.settled, &set.recent] {
-            assert!(part.windows(2).all(|pair| pair[0] <= pair[1]));
-        }
+        check_parts(set);
         for k in 1..=sorted.len() {
             assert_eq!(set.kth(k).map(f64::to_bits), Some(sorted[k - 1].to_bits()));
         }
@@ -271,6 +410,62 @@ mod tests {
             let expected = sorted.partition_point(|&v| v <= x);
             assert_eq!(set.count_le(x), expected, "x = {x}");
         }
+    }
+
+    /// Both arrays are sorted, and no unordered value exceeds the floor, which is the largest
+    /// of them and exceeds no ordered value.
+    fn check_parts(set: &OrderStatistics) {
+        for part in [&set.settled, &set.recent] {
+            assert!(part.windows(2).all(|pair| pair[0] <= pair[1]));
+        }
+        let largest = set
+            .unordered
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        assert_eq!(set.floor.to_bits(), largest.to_bits());
+        let smallest_ordered = [set.settled.first(), set.recent.first()]
+            .into_iter()
+            .flatten()
+            .fold(f64::INFINITY, |a, &b| a.min(b));
+        assert!(set.floor <= smallest_ordered);
+    }
+
+    /// The value at the rank at `fraction` of the way up, and the counts at and just below it,
+    /// agree with the sorted reference.
+    fn check_near(set: &OrderStatistics, sorted: &[f64], fraction: f64) {
+        if sorted.is_empty() {
+            return;
+        }
+        let k = ((fraction * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+        let x = sorted[k - 1];
+        assert_eq!(set.kth(k).map(f64::to_bits), Some(x.to_bits()), "k = {k}");
+        for probe in [x, x.next_down()] {
+            let expected = sorted.partition_point(|&v| v <= probe);
+            assert_eq!(set.count_le(probe), expected, "x = {probe}");
+        }
+    }
+
+    #[test]
+    fn high_rank_queries_leave_the_smallest_values_unordered_and_low_ones_order_them() {
+        let data = values(6000);
+        let (mut set, mut sorted) = (OrderStatistics::default(), Vec::new());
+        for batch in data[..5800].chunks(200) {
+            insert(&mut set, &mut sorted, batch);
+            check_parts(&set);
+            check_near(&set, &sorted, 0.99);
+            check_near(&set, &sorted, 0.995);
+        }
+        assert!(set.unordered.len() > sorted.len() * 9 / 10);
+        // Answered by a scan, then ordered by the next insertion.
+        check_near(&set, &sorted, 0.3);
+        insert(&mut set, &mut sorted, &data[5800..]);
+        check_parts(&set);
+        assert!(set.unordered.len() < sorted.len() * 3 / 10);
+        check(&set, &sorted);
+        insert(&mut set, &mut sorted, &[1.0]);
+        assert!(set.unordered.is_empty());
+        check(&set, &sorted);
     }
 
     #[test]
@@ -385,7 +580,7 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
-        /// Random batches, large enough in total to split blocks many times.
+        /// Random batches, large enough in total to merge `recent` into `settled` many times.
         #[test]
         fn random_batches_match_a_sorted_vector(
             batches in prop::collection::vec(prop::collection::vec(value(), 0..700), 1..12)
@@ -394,6 +589,32 @@ mod tests {
             for batch in &batches {
                 insert(&mut set, &mut sorted, batch);
                 check(&set, &sorted);
+            }
+        }
+
+        /// Random batches, each followed by queries near one rank (mostly high ones, which let
+        /// the unordered part grow): every answer, and the order of all values, agree with the
+        /// sorted reference.
+        #[test]
+        fn queries_near_random_ranks_match_a_sorted_vector(
+            steps in prop::collection::vec(
+                (
+                    prop::collection::vec(value(), 0..700),
+                    prop_oneof![3 => 0.9..=1.0, 1 => 0.0..=1.0],
+                ),
+                1..24,
+            )
+        ) {
+            let (mut set, mut sorted) = (OrderStatistics::default(), Vec::new());
+            for (batch, fraction) in &steps {
+                insert(&mut set, &mut sorted, batch);
+                check_parts(&set);
+                check_near(&set, &sorted, *fraction);
+                let all: Vec<u64> = set.iter().map(f64::to_bits).collect();
+                prop_assert_eq!(all, sorted.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+            }
+            for step in 0..=32 {
+                check_near(&set, &sorted, f64::from(step) / 32.0);
             }
         }
     }

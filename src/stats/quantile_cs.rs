@@ -365,7 +365,9 @@ struct State {
 /// ```
 #[derive(Debug, Clone)]
 pub struct QuantileTest {
-    state: State,
+    /// Boxed: two arms of order statistics make it large, and the test is held in enums
+    /// beside small variants.
+    state: Box<State>,
     boundaries: Vec<QuantileBoundaries>,
     lil: EmpiricalProcessLil,
 }
@@ -399,7 +401,7 @@ impl QuantileTest {
             .collect::<Result<_>>()?;
         let lil = EmpiricalProcessLil::new(state.options.t_min, LIL_A)?;
         Ok(QuantileTest {
-            state,
+            state: Box::new(state),
             boundaries,
             lil,
         })
