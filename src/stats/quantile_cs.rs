@@ -270,8 +270,16 @@ impl QuantileBoundaries {
                     .log_inverse_alpha(v_small, below_small - t_small as f64 * self.p),
             )
         };
-        // First j where the rising evidence reaches the falling one.
-        let (mut low, mut high) = (1, t_small + 1);
+        // First j where the rising evidence reaches the falling one. Probing the empirical
+        // quantile first narrows the search without changing its result (both sides are
+        // monotone) and keeps it near ranks the bands ask for, whose order `smaller` keeps.
+        let start = ((t_small as f64 * self.p).ceil() as usize).clamp(1, t_small);
+        let (falling, rising) = evidence_at(start);
+        let (mut low, mut high) = if rising >= falling {
+            (1, start)
+        } else {
+            (start + 1, t_small + 1)
+        };
         while low < high {
             let mid = low + (high - low) / 2;
             let (falling, rising) = evidence_at(mid);
