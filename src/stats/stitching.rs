@@ -99,10 +99,43 @@ impl StitchingShape {
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PolyStitchingParameters", into = "PolyStitchingParameters")]
 pub struct PolyStitching {
     v_min: f64,
     c: f64,
     shape: StitchingShape,
+    /// `k1^2`, `k2` and the error spent over all epochs, computed once: a test evaluates the
+    /// boundary several times per look, and they take about fourteen `powf`.
+    k1_squared: f64,
+    k2: f64,
+    log_spending: f64,
+}
+
+/// What defines a [`PolyStitching`], and its persisted form: the constants derived from it are
+/// recomputed (and the parameters checked) on deserialization.
+#[derive(Clone, Copy, Serialize, Deserialize)]
+struct PolyStitchingParameters {
+    v_min: f64,
+    c: f64,
+    shape: StitchingShape,
+}
+
+impl TryFrom<PolyStitchingParameters> for PolyStitching {
+    type Error = Error;
+
+    fn try_from(parameters: PolyStitchingParameters) -> Result<Self> {
+        PolyStitching::new(parameters.v_min, parameters.c, parameters.shape)
+    }
+}
+
+impl From<PolyStitching> for PolyStitchingParameters {
+    fn from(boundary: PolyStitching) -> Self {
+        PolyStitchingParameters {
+            v_min: boundary.v_min,
+            c: boundary.c,
+            shape: boundary.shape,
+        }
+    }
 }
 
 impl PolyStitching {
@@ -119,7 +152,14 @@ impl PolyStitching {
             return Err(Error::invalid("c", c, "must be finite and non-negative"));
         }
         shape.validate()?;
-        Ok(PolyStitching { v_min, c, shape })
+        Ok(PolyStitching {
+            v_min,
+            c,
+            shape,
+            k1_squared: shape.k1().powi(2),
+            k2: shape.k2(),
+            log_spending: shape.log_spending(),
+        })
     }
 
     /// The boundary `u(v)` at intrinsic time `v >= 0` and level `alpha` in (0, 1).
@@ -135,8 +175,8 @@ impl PolyStitching {
     pub(crate) fn deviation(&self, v: f64, alpha: f64) -> f64 {
         let v = v.max(self.v_min);
         let l = self.log_time(v) - alpha.ln();
-        let k2cl = self.shape.k2() * self.c * l;
-        (self.shape.k1().powi(2) * v * l + k2cl * k2cl).sqrt() + k2cl
+        let k2cl = self.k2 * self.c * l;
+        (self.k1_squared * v * l + k2cl * k2cl).sqrt() + k2cl
     }
 
     /// `log(1/alpha)` for the largest `alpha` whose boundary at `v` is at most `deviation`:
@@ -148,14 +188,13 @@ impl PolyStitching {
         }
         let v = v.max(self.v_min);
         // u = sqrt(k1^2 v l + (k2 c l)^2) + k2 c l solved for l.
-        let l = deviation * deviation
-            / (self.shape.k1().powi(2) * v + 2.0 * deviation * self.shape.k2() * self.c);
+        let l = deviation * deviation / (self.k1_squared * v + 2.0 * deviation * self.k2 * self.c);
         l - self.log_time(v)
     }
 
     /// The part of `l` that does not depend on alpha.
     fn log_time(&self, v: f64) -> f64 {
-        self.shape.s * (self.shape.eta * v / self.v_min).ln().ln() + self.shape.log_spending()
+        self.shape.s * (self.shape.eta * v / self.v_min).ln().ln() + self.log_spending
     }
 }
 
@@ -459,5 +498,21 @@ mod tests {
         let log_inv = boundary.log_inverse_alpha(500.0, u);
         assert!((log_inv - 100f64.ln()).abs() < 1e-12);
         assert_eq!(boundary.log_inverse_alpha(500.0, 0.0), f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn persisted_form_holds_the_parameters_only_and_is_checked() {
+        let boundary = PolyStitching::new(2.0, 0.3, StitchingShape::default().s(1.6)).unwrap();
+        let json = serde_json::to_string(&boundary).unwrap();
+        assert_eq!(json, r#"{"v_min":2.0,"c":0.3,"shape":{"s":1.6,"eta":2.0}}"#);
+        let restored: PolyStitching = serde_json::from_str(&json).unwrap();
+        assert_eq!(restored, boundary);
+        assert_eq!(
+            restored.deviation(500.0, 0.01),
+            boundary.deviation(500.0, 0.01)
+        );
+        let invalid = r#"{"v_min":2.0,"c":-1.0,"shape":{"s":1.6,"eta":2.0}}"#;
+        let error = serde_json::from_str::<PolyStitching>(invalid).unwrap_err();
+        assert!(error.to_string().contains("non-negative"), "{error}");
     }
 }
