@@ -365,16 +365,22 @@ impl EventCountTest {
             return f64::INFINITY;
         }
         let likelihood = self.likelihood();
-        // Widen until the slope changes sign; stop at infinity, where rounding can leave the
-        // slope at zero for extreme counts.
-        let (mut low, mut high) = (-1.0f64, 1.0f64);
-        while low.is_finite() && likelihood.slope(low).value <= 0.0 {
-            low *= 2.0;
-        }
-        while high.is_finite() && likelihood.slope(high).value >= 0.0 {
-            high *= 2.0;
-        }
-        root(low, high, |u| likelihood.slope(u))
+        let guess = likelihood.pooled_log_ratio(counts);
+        // Widen around the guess until the slope changes sign; stop at infinity, where
+        // rounding can leave the slope at zero for extreme counts.
+        let widened = |direction: f64| {
+            let mut step = 1.0;
+            loop {
+                let end = guess + direction * step;
+                let slope = likelihood.slope(end).value;
+                if !end.is_finite() || !(slope * direction >= 0.0) {
+                    return end;
+                }
+                step *= 2.0;
+            }
+        };
+        let (low, high) = (widened(-1.0), widened(1.0));
+        root(low, high, guess, |u| likelihood.slope(u))
     }
 }
 
@@ -401,6 +407,16 @@ struct Evaluation {
 }
 
 impl Likelihood {
+    /// The maximum-likelihood log ratio of all events pooled into one stage at the
+    /// event-weighted mean log odds: exact for one stage, and a close start for several.
+    fn pooled_log_ratio(&self, counts: EventCounts) -> f64 {
+        let (events, weighted_log_odds) = self.stages.iter().fold((0.0, 0.0), |(n, sum), stage| {
+            let events = stage.canary + stage.baseline;
+            (n + events, sum + events * stage.log_odds)
+        });
+        (counts.canary as f64 / counts.baseline as f64).ln() - weighted_log_odds / events
+    }
+
     /// The log likelihood at log rate ratio `u`; its slope is approximate (the value is
     /// exact, the slope only steers Newton steps), so one `exp` and one `ln_1p` per stage.
     fn value(&self, u: f64) -> Evaluation {
@@ -536,18 +552,28 @@ impl EventCountTest {
                 start *= 2.0;
             }
         }
+        // The distance to each end where the likelihood is quadratic (a Wald interval), as the
+        // first guess; 1 where the curvature gives none.
+        let curvature = -likelihood.slope(start).slope;
+        let wald = (2.0 * (best_value - level) / curvature).sqrt();
+        let guess = if best.is_finite() && wald.is_finite() && wald > 0.0 {
+            wald
+        } else {
+            1.0
+        };
         let end = |direction: f64| {
             if !best.is_finite() && best.signum() == direction {
                 return best;
             }
-            let mut width = 1.0;
+            let mut width = WALD_BRACKET * guess;
             while inside(start + direction * width) {
                 width *= 2.0;
                 if width > 1e3 {
                     return direction * f64::INFINITY;
                 }
             }
-            outer_root(start, start + direction * width, |u| {
+            let guess = start + direction * guess;
+            outer_root(start, start + direction * width, guess, |u| {
                 let at = likelihood.value(u);
                 Evaluation {
                     value: at.value - level,
@@ -578,17 +604,22 @@ impl EventCountTest {
 /// rounding; beyond it (thousands of roundings away) they are taken as exact.
 const ROUNDING_MARGIN: f64 = 1e-12;
 
-/// The root of `f` between `inside` (where `f > 0`) and `outside`, to within rounding.
-fn root(inside: f64, outside: f64, f: impl Fn(f64) -> Evaluation) -> f64 {
-    newton(inside, outside, &f).map_or_else(|| bisection(inside, outside, f), |(u, _)| u)
+/// How far beyond the Wald guess an interval end is first looked for: the log likelihood is
+/// skewed, so the end is often a little beyond.
+const WALD_BRACKET: f64 = 1.5;
+
+/// The root of `f` between `inside` (where `f > 0`) and `outside`, to within rounding,
+/// searched from `guess`.
+fn root(inside: f64, outside: f64, guess: f64, f: impl Fn(f64) -> Evaluation) -> f64 {
+    newton(inside, outside, guess, &f).map_or_else(|| bisection(inside, outside, f), |(u, _)| u)
 }
 
 /// The point between `inside` (where `f > 0`) and `outside` where `f(u).value > 0` turns
 /// false, on its outside: `f` there is confirmed negative by more than rounding, so an
 /// interval ending there contains the set `{f > 0}`, wider only by where `f` is within the
-/// rounding margin of zero (a few billionths of the distance to the estimate).
-fn outer_root(inside: f64, outside: f64, f: impl Fn(f64) -> Evaluation) -> f64 {
-    newton(inside, outside, &f)
+/// rounding margin of zero (under 1e-7 of the distance to the estimate, as tested).
+fn outer_root(inside: f64, outside: f64, guess: f64, f: impl Fn(f64) -> Evaluation) -> f64 {
+    newton(inside, outside, guess, &f)
         .and_then(|(u, at)| confirmed_outside(u, at, outside, &f))
         .unwrap_or_else(|| bisection(inside, outside, f))
 }
@@ -611,14 +642,24 @@ fn bisection(mut inside: f64, mut outside: f64, f: impl Fn(f64) -> Evaluation) -
 
 /// Safeguarded Newton (Newton steps inside a shrinking bracket, bisection otherwise) until
 /// the value is within the rounding margin of zero, then one more Newton step: the root
-/// estimate and `f` at the last point evaluated. `None` when the ends are not finite, `f` is
-/// NaN or the search does not settle.
-fn newton(inside: f64, outside: f64, f: impl Fn(f64) -> Evaluation) -> Option<(f64, Evaluation)> {
+/// estimate and `f` at the last point evaluated. It starts from `guess` if that lies between
+/// the ends, from the middle otherwise. `None` when the ends are not finite, `f` is NaN or the
+/// search does not settle.
+fn newton(
+    inside: f64,
+    outside: f64,
+    guess: f64,
+    f: impl Fn(f64) -> Evaluation,
+) -> Option<(f64, Evaluation)> {
     if !(inside.is_finite() && outside.is_finite()) || inside == outside {
         return None;
     }
     let (mut low, mut high) = (inside, outside);
-    let mut u = 0.5 * (low + high);
+    let mut u = if (guess - low) * (guess - high) < 0.0 {
+        guess
+    } else {
+        0.5 * (low + high)
+    };
     for _ in 0..100 {
         let at = f(u);
         if at.value.is_nan() {
