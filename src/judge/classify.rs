@@ -1,5 +1,7 @@
 //! Judging one metric at one look: cleaning, the minimum-sample rule, the test, the reason.
 
+use std::borrow::Cow;
+
 use super::data::{EventTotals, MetricData};
 use super::format;
 use super::metric::{
@@ -293,23 +295,29 @@ pub(crate) fn check_totals(group: &'static str, totals: &EventTotals) -> Result<
     Ok(())
 }
 
-/// The values after the NaN policy and outlier removal; `None` when a group is left empty.
-pub(crate) fn prepare_samples(
+/// A group's values after cleaning, borrowed when nothing was removed.
+type Cleaned<'a> = Cow<'a, [f64]>;
+
+/// The values after the NaN policy and outlier removal, canary then baseline; `None` when a
+/// group is left empty.
+pub(crate) fn prepare_samples<'a>(
     config: &MetricConfig,
-    canary: &[f64],
-    baseline: &[f64],
-) -> Result<Option<(Vec<f64>, Vec<f64>)>> {
-    let clean = |group: &'static str, values: &[f64]| -> Result<Vec<f64>> {
-        if let (NanPolicy::Reject, Some(index)) =
-            (config.nan_policy, values.iter().position(|v| v.is_nan()))
-        {
+    canary: &'a [f64],
+    baseline: &'a [f64],
+) -> Result<Option<(Cleaned<'a>, Cleaned<'a>)>> {
+    let clean = |group: &'static str, values: &'a [f64]| -> Result<Cleaned<'a>> {
+        let first_nan = values.iter().position(|v| v.is_nan());
+        if let (NanPolicy::Reject, Some(index)) = (config.nan_policy, first_nan) {
             return Err(Error::NanInSample {
                 sample: group,
                 index,
             });
         }
+        if first_nan.is_none() && config.outliers.is_none() {
+            return Ok(Cow::Borrowed(values));
+        }
         let kept: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
-        super::kayenta::remove_outliers(config.outliers, kept)
+        super::kayenta::remove_outliers(config.outliers, kept).map(Cow::Owned)
     };
     let (canary, baseline) = (clean("canary", canary)?, clean("baseline", baseline)?);
     Ok((!canary.is_empty() && !baseline.is_empty()).then_some((canary, baseline)))

@@ -119,14 +119,18 @@ impl SequentialState {
                 *baseline = new_baseline;
                 Ok(())
             }
-            (SequentialState::Quantile(test), MetricData::Samples { baseline, canary }) => {
-                test.update_batch(baseline, canary).map(|_| ())
+            (state, MetricData::Samples { baseline, canary }) => {
+                state.feed_samples(baseline, canary)
             }
-            (_, other) => Err(Error::invalid(
-                "data",
-                other.shape(),
-                "does not fit this metric's sequential test",
-            )),
+            (_, other) => Err(unfit(other.shape())),
+        }
+    }
+
+    /// Adds one tick's samples. Invalid data leaves the state unchanged.
+    fn feed_samples(&mut self, baseline: &[f64], canary: &[f64]) -> Result<()> {
+        match self {
+            SequentialState::Quantile(test) => test.update_batch(baseline, canary).map(|_| ()),
+            _ => Err(unfit("samples")),
         }
     }
 
@@ -137,7 +141,7 @@ impl SequentialState {
             MetricData::Samples { baseline, canary } => {
                 let (canary, baseline) =
                     prepare_samples(config, canary, baseline)?.unwrap_or_default();
-                self.feed(&MetricData::Samples { baseline, canary })
+                self.feed_samples(&baseline, &canary)
             }
             _ => self.feed(data),
         }
@@ -239,6 +243,11 @@ impl SequentialState {
             }
         }
     }
+}
+
+/// The error for data of a shape the metric's test does not take.
+fn unfit(shape: &'static str) -> Error {
+    Error::invalid("data", shape, "does not fit this metric's sequential test")
 }
 
 /// An interval end, or `None` where the interval is open (the far end of a one-sided test):

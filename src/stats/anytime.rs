@@ -373,7 +373,8 @@ impl EventCountTest {
             loop {
                 let end = guess + direction * step;
                 let slope = likelihood.slope(end).value;
-                if !end.is_finite() || !(slope * direction >= 0.0) {
+                let slope_points_further = slope * direction >= 0.0;
+                if !(end.is_finite() && slope_points_further) {
                     return end;
                 }
                 step *= 2.0;
