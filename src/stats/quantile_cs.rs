@@ -346,7 +346,9 @@ struct State {
 ///
 /// Cost: a batch of `b` values costs O(b log b) to sort plus O(sqrt(n / b)) sequential moves
 /// per value, amortized (each arm keeps its values in two sorted arrays, a large one and one of
-/// about `sqrt(n b)` recent values, and merges them); a look is O(K log^2 n) for `K`
+/// about `sqrt(n b)` recent values, and merges them); values below every rank the looks ask
+/// for (most of them, when only high quantiles are tested) are kept unordered at O(1) each
+/// instead. A look is O(K log^2 n) for `K`
 /// quantiles, plus the catch-all's O(n) merge amortized to O(1) per observation. Memory and
 /// persisted size are O(n): the bands need every order statistic.
 ///
