@@ -65,6 +65,8 @@ pub use sequential::SequentialState;
 pub use stream::{JudgeState, MetricState};
 pub use verdict::{Decision, ScoreClass, Verdict, VERDICT_VERSION};
 
+use std::collections::BTreeMap;
+
 use crate::error::{Error, Result};
 #[cfg(feature = "sim")]
 pub(crate) use classify::histogram_quantile;
@@ -74,6 +76,8 @@ use classify::{judge_snapshot, Level};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judge {
     config: JudgeConfig,
+    /// The groups' weights, derived from the configuration once rather than at every look.
+    weights: BTreeMap<String, f64>,
     explain: bool,
 }
 
@@ -82,6 +86,7 @@ impl Judge {
     pub fn new(config: JudgeConfig) -> Result<Judge> {
         config.validate()?;
         Ok(Judge {
+            weights: config.group_weights()?,
             config,
             explain: true,
         })
@@ -147,6 +152,7 @@ impl Judge {
             .collect();
         Ok(verdict::decide(
             &self.config,
+            &self.weights,
             metrics,
             observations.budget,
             self.explain,
@@ -184,6 +190,7 @@ impl Judge {
         }
         Ok(verdict::decide(
             &self.config,
+            &self.weights,
             metrics,
             observations.budget,
             self.explain,

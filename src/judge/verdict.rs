@@ -1,5 +1,7 @@
 //! The verdict: one decision for the controller, with the reasons and numbers behind it.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::config::{JudgeConfig, NoDataAction};
@@ -77,12 +79,12 @@ impl Verdict {
 /// Combines metric results (and the budget) into the verdict.
 pub(crate) fn decide(
     config: &JudgeConfig,
+    weights: &BTreeMap<String, f64>,
     metrics: Vec<MetricResult>,
     budget_counts: Option<Counts>,
     explain: bool,
 ) -> Verdict {
-    let weights = config.group_weights().unwrap_or_default();
-    let groups = group_scores(&metrics, &weights);
+    let groups = group_scores(&metrics, weights);
     let unmuted: Vec<&MetricResult> = metrics.iter().filter(|m| !m.muted).collect();
     let mut reasons = format::Reasons::new(explain);
     let mut forced_fail = false;
