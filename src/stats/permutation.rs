@@ -313,7 +313,9 @@ impl Dp<'_> {
         for group in self.row_steps() {
             for row in group {
                 let j = to_index(row.chosen);
-                if grid.live[j].0 > grid.live[j].1 {
+                // A row with the whole sample placed keeps every state as it is (weight one,
+                // nothing above its cap, which is the threshold): only empty work to skip.
+                if grid.live[j].0 > grid.live[j].1 || row.chosen == self.placed {
                     continue;
                 }
                 hypergeometric(weights, &row, self.total - row.below, self.placed);
@@ -513,6 +515,12 @@ impl Grid {
 /// formed and every weight has full relative accuracy.
 fn hypergeometric(weights: &mut Vec<f64>, row: &RowStep, remaining: u64, placed: u64) {
     let (first, last) = row.take;
+    if first == last {
+        // The one weight the general path below normalizes to exactly one.
+        weights.clear();
+        weights.push(1.0);
+        return;
+    }
     let (t, left, r) = (
         row.size as f64,
         (placed - row.chosen) as f64,
