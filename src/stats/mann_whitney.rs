@@ -298,7 +298,7 @@ pub fn mann_whitney_null_sf(n_x: u64, n_y: u64, u: u64) -> Result<f64> {
     if let Some(reason) = untied_obstacle(n_x, n_y, EXACT_STEP_LIMIT) {
         return Err(Error::ExactUnavailable {
             what: "null distribution of U",
-            reason,
+            reason: reason.to_string(),
         });
     }
     Ok(untied_tail(n_x, n_y, u, Tail::Upper))
@@ -436,7 +436,10 @@ impl ExactPlan {
         };
         match (obstacle, method) {
             (None, _) => Ok(plan),
-            (Some(reason), Method::Exact) => Err(Error::ExactUnavailable { what, reason }),
+            (Some(reason), Method::Exact) => Err(Error::ExactUnavailable {
+                what,
+                reason: reason.to_string(),
+            }),
             (Some(_), _) => Ok(None),
         }
     }

@@ -22,12 +22,12 @@
 
 use std::cell::RefCell;
 
-use super::exact::resource_obstacle;
+use super::exact::{resource_obstacle, Obstacle};
 use super::rank::TieGroup;
 use super::Tail;
 
 /// Why the conditional exact p-value cannot be computed within `budget` steps, if it cannot.
-pub(crate) fn conditional_obstacle(groups: &[TieGroup], budget: f64) -> Option<String> {
+pub(crate) fn conditional_obstacle(groups: &[TieGroup], budget: f64) -> Option<Obstacle> {
     let (m, n) = groups
         .iter()
         .fold((0.0, 0.0), |(m, n), g| (m + g.x as f64, n + g.y as f64));
@@ -35,7 +35,7 @@ pub(crate) fn conditional_obstacle(groups: &[TieGroup], budget: f64) -> Option<S
     let entries = (m.min(n) + 1.0) * (2.0 * m * n + 1.0);
     match conditional_cost(groups, budget) {
         Some(cost) => resource_obstacle(cost, entries, budget),
-        None => Some(format!("it needs more than {budget:.2e} steps, the limit")),
+        None => Some(Obstacle::Steps { cost: None, budget }),
     }
 }
 
@@ -808,7 +808,9 @@ mod tests {
         assert_eq!(conditional_cost(&groups, cost), Some(cost));
         assert_eq!(conditional_cost(&groups, cost - 1.0), None);
         assert!(conditional_obstacle(&groups, cost).is_none());
-        let refused = conditional_obstacle(&groups, cost - 1.0).unwrap();
+        let refused = conditional_obstacle(&groups, cost - 1.0)
+            .unwrap()
+            .to_string();
         assert!(refused.contains("more than"), "{refused}");
     }
 }
