@@ -547,6 +547,7 @@ mod tests {
         prop::collection::vec((0.0..scale).prop_map(f64::round), 0..40)
     }
 
+    /// Every method, so that each path of the choice is compared.
     fn methods() -> impl Strategy<Value = Method> {
         prop_oneof![
             Just(Method::Auto),
