@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::rules::{Observed, SampleRule, Shortfall, Sufficiency};
 use crate::sample::NanPolicy;
 use crate::stats::{
-    hodges_lehmann, mann_whitney_u, mann_whitney_u_grouped, Alternative, HodgesLehmannOptions,
-    MannWhitneyOptions, MannWhitneyResult, MethodUsed,
+    hodges_lehmann, mann_whitney_u, mann_whitney_u_grouped_one_sided, mann_whitney_u_one_sided,
+    Alternative, HodgesLehmannOptions, MannWhitneyOptions, MannWhitneyResult, MethodUsed,
 };
 
 /// The significance level of a look and the confidence of reported intervals.
@@ -422,19 +422,27 @@ fn mann_whitney_finding(
         Some(Tolerance::Relative(r)) => ((1.0 + r).ln(), (1.0 - r).max(0.0).ln()),
         _ => (0.0, 0.0),
     };
+    let shifted = |shift: f64| -> Vec<f64> { canary.iter().map(|v| v - shift).collect() };
     let test = |shift: f64, alternative: Alternative| -> Result<MannWhitneyResult> {
-        let shifted: Vec<f64> = canary.iter().map(|v| v - shift).collect();
         mann_whitney_u(
-            &shifted,
+            &shifted(shift),
             &baseline,
             &MannWhitneyOptions::default().alternative(alternative),
         )
     };
-    let up = test(up_shift, Alternative::Greater)?;
-    let down = if down_shift.is_finite() {
-        Some(test(down_shift, Alternative::Less)?)
+    let (up, down) = if up_shift == down_shift && down_shift.is_finite() {
+        // The same shift both ways: one sort and one exact distribution serve both tests.
+        let options = MannWhitneyOptions::default();
+        let [up, down] = mann_whitney_u_one_sided(&shifted(up_shift), &baseline, &options)?;
+        (up, Some(down))
     } else {
-        None
+        let up = test(up_shift, Alternative::Greater)?;
+        let down = if down_shift.is_finite() {
+            Some(test(down_shift, Alternative::Less)?)
+        } else {
+            None
+        };
+        (up, down)
     };
     let superiority = if up_shift == 0.0 {
         up.probability_of_superiority()
@@ -526,14 +534,8 @@ fn histogram_finding(
     level: Level,
 ) -> Result<Finding> {
     check_bounds(bounds, canary.len())?;
-    let test = |alternative| {
-        mann_whitney_u_grouped(
-            canary,
-            baseline,
-            &MannWhitneyOptions::default().alternative(alternative),
-        )
-    };
-    let (up, down) = (test(Alternative::Greater)?, test(Alternative::Less)?);
+    let [up, down] =
+        mann_whitney_u_grouped_one_sided(canary, baseline, &MannWhitneyOptions::default())?;
     let superiority = up.probability_of_superiority();
     let effect_ok = |change: Change| match (config.tolerance, change) {
         (Some(Tolerance::Superiority(bound)), Change::Increase) => superiority >= bound,

@@ -20,6 +20,7 @@
 //! sample of 500 the exact method refuses.
 
 use std::cell::Cell;
+use std::fmt;
 
 use super::Tail;
 
@@ -34,32 +35,63 @@ const DOUBLE_DOUBLE_ABOVE: u64 = 200;
 /// Largest number of doubles an exact computation may hold (128 MiB).
 pub(crate) const MAX_EXACT_ENTRIES: f64 = 1.6e7;
 
+/// Why an exact computation cannot run. It is formatted only when reported: the automatic
+/// method meets one at most looks at large samples and just moves on to the approximation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Obstacle {
+    /// It needs about `cost` steps (`None`: more than `budget`, where counting stopped).
+    Steps { cost: Option<f64>, budget: f64 },
+    /// It needs `entries` numbers in memory, over [`MAX_EXACT_ENTRIES`].
+    Memory { entries: f64 },
+    /// The smaller sample has `smaller` observations, over [`VERIFIED_SMALLER_SIZE`].
+    Unverified { smaller: u64 },
+}
+
+impl fmt::Display for Obstacle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Obstacle::Steps {
+                cost: Some(cost),
+                budget,
+            } => write!(
+                f,
+                "it needs about {cost:.2e} steps, over the limit of {budget:.2e}"
+            ),
+            Obstacle::Steps { cost: None, budget } => {
+                write!(f, "it needs more than {budget:.2e} steps, the limit")
+            }
+            Obstacle::Memory { entries } => write!(
+                f,
+                "it needs {entries:.2e} numbers in memory, over the limit of {MAX_EXACT_ENTRIES:.2e}"
+            ),
+            Obstacle::Unverified { smaller } => write!(
+                f,
+                "the smaller sample has {smaller} observations, and exact p-values without ties \
+                 are verified to 1e-13 only up to {VERIFIED_SMALLER_SIZE}"
+            ),
+        }
+    }
+}
+
 /// Why the untied exact p-value cannot be computed within `budget` steps, if it cannot.
-pub(crate) fn untied_obstacle(m: u64, n: u64, budget: f64) -> Option<String> {
+pub(crate) fn untied_obstacle(m: u64, n: u64, budget: f64) -> Option<Obstacle> {
     // Two buffers of up to mn / 2 + 1 probabilities.
     let entries = 2.0 * ((m as f64 * n as f64 / 2.0).floor() + 1.0);
     resource_obstacle(untied_cost(m, n), entries, budget).or_else(|| {
-        (m.min(n) > VERIFIED_SMALLER_SIZE).then(|| {
-            format!(
-                "the smaller sample has {} observations, and exact p-values without ties are \
-                 verified to 1e-13 only up to {VERIFIED_SMALLER_SIZE}",
-                m.min(n)
-            )
-        })
+        (m.min(n) > VERIFIED_SMALLER_SIZE).then_some(Obstacle::Unverified { smaller: m.min(n) })
     })
 }
 
 /// Why an exact computation of `cost` steps holding `entries` numbers cannot run within
 /// `budget` steps and [`MAX_EXACT_ENTRIES`], if it cannot.
-pub(crate) fn resource_obstacle(cost: f64, entries: f64, budget: f64) -> Option<String> {
+pub(crate) fn resource_obstacle(cost: f64, entries: f64, budget: f64) -> Option<Obstacle> {
     if cost > budget {
-        Some(format!(
-            "it needs about {cost:.2e} steps, over the limit of {budget:.2e}"
-        ))
+        Some(Obstacle::Steps {
+            cost: Some(cost),
+            budget,
+        })
     } else if entries > MAX_EXACT_ENTRIES {
-        Some(format!(
-            "it needs {entries:.2e} numbers in memory, over the limit of {MAX_EXACT_ENTRIES:.2e}"
-        ))
+        Some(Obstacle::Memory { entries })
     } else {
         None
     }
@@ -500,6 +532,28 @@ mod tests {
                 assert_eq!(low + high, pairs, "m={m} n={n} prob={prob}");
             }
         }
+    }
+
+    #[test]
+    fn obstacles_explain_themselves_when_reported() {
+        let steps = untied_obstacle(2000, 2000, 1e5).unwrap().to_string();
+        let cost = untied_cost(2000, 2000);
+        assert_eq!(
+            steps,
+            format!("it needs about {cost:.2e} steps, over the limit of 1.00e5")
+        );
+        let memory = resource_obstacle(1.0, 2e7, 1e9).unwrap().to_string();
+        assert_eq!(
+            memory,
+            "it needs 2.00e7 numbers in memory, over the limit of 1.60e7"
+        );
+        let unverified = untied_obstacle(501, 501, 1e12).unwrap().to_string();
+        assert_eq!(
+            unverified,
+            "the smaller sample has 501 observations, and exact p-values without ties are \
+             verified to 1e-13 only up to 500"
+        );
+        assert!(untied_obstacle(50, 50, 1e5).is_none());
     }
 
     #[test]

@@ -183,7 +183,7 @@ fn choose_method(x: &SortedSample, y: &SortedSample, method: Method) -> Result<M
         Method::Exact => match obstacle(EXACT_STEP_LIMIT) {
             Some(reason) => Err(Error::ExactUnavailable {
                 what: "Hodges-Lehmann interval",
-                reason,
+                reason: reason.to_string(),
             }),
             None => Ok(MethodUsed::Exact),
         },

@@ -49,6 +49,7 @@ pub use mann_whitney::{
     mann_whitney_null_sf, mann_whitney_u, mann_whitney_u_grouped, mann_whitney_u_sorted,
     MannWhitneyOptions, MannWhitneyResult, TieSummary,
 };
+pub(crate) use mann_whitney::{mann_whitney_u_grouped_one_sided, mann_whitney_u_one_sided};
 pub use mixture_boundary::{
     best_rho, BetaBinomialMixture, BoundarySides, GammaPoissonMixture, NormalMixture,
     UniformBoundary,

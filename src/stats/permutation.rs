@@ -14,15 +14,20 @@
 //! are moved to an "above" total at once. All weights are probabilities and nothing is ever
 //! subtracted, so both `P(2U <= t)` and `P(2U > t)` keep near machine precision; states below
 //! about 1e-308 underflow to zero.
+//!
+//! Both tails at one statistic come from DPs of thresholds `t` and `t - 1`. Every state that
+//! the run at `t - 1` keeps is kept at `t` with the same value, reached by the same additions
+//! in the same order, so one run at `t` that also sums what `t - 1` would have moved "above"
+//! gives both results bit for bit as two runs would ([`conditional_tails`]).
 
 use std::cell::RefCell;
 
-use super::exact::resource_obstacle;
+use super::exact::{resource_obstacle, Obstacle};
 use super::rank::TieGroup;
 use super::Tail;
 
 /// Why the conditional exact p-value cannot be computed within `budget` steps, if it cannot.
-pub(crate) fn conditional_obstacle(groups: &[TieGroup], budget: f64) -> Option<String> {
+pub(crate) fn conditional_obstacle(groups: &[TieGroup], budget: f64) -> Option<Obstacle> {
     let (m, n) = groups
         .iter()
         .fold((0.0, 0.0), |(m, n), g| (m + g.x as f64, n + g.y as f64));
@@ -30,7 +35,7 @@ pub(crate) fn conditional_obstacle(groups: &[TieGroup], budget: f64) -> Option<S
     let entries = (m.min(n) + 1.0) * (2.0 * m * n + 1.0);
     match conditional_cost(groups, budget) {
         Some(cost) => resource_obstacle(cost, entries, budget),
-        None => Some(format!("it needs more than {budget:.2e} steps, the limit")),
+        None => Some(Obstacle::Steps { cost: None, budget }),
     }
 }
 
@@ -61,6 +66,31 @@ pub(crate) fn conditional_tail(groups: &[TieGroup], twice_u: u128, tail: Tail) -
         Tail::Upper if twice_u > span => 0.0,
         // 2U of x >= v  <=>  2U of y = 2mn - 2U of x <= 2mn - v.
         Tail::Upper => pattern.at_most(Statistic::TwiceUy, span - twice_u),
+    }
+}
+
+/// `(P(2U <= twice_u), P(2U >= twice_u))`: both results of [`conditional_tail`], with the same
+/// bits, for about the cost of one.
+///
+/// Away from the centre the two tails are read from DPs of one statistic at thresholds one
+/// apart (see [`Pattern::at_most`]), which one run computes together; at the centre and the
+/// ends each tail is computed on its own.
+pub(crate) fn conditional_tails(groups: &[TieGroup], twice_u: u128) -> (f64, f64) {
+    let pattern = Pattern::new(groups);
+    let (pairs, span) = (pattern.pairs, 2 * pattern.pairs);
+    if (1..pairs).contains(&twice_u) {
+        // Lower: P(2U of x <= v); upper: P(2U of x > v - 1).
+        let [at, one_below] = pattern.split_twice(Statistic::TwiceUx, twice_u);
+        (at.0, one_below.1)
+    } else if (pairs + 1..span).contains(&twice_u) {
+        // Lower: P(2U of y > 2mn - v - 1); upper: P(2U of y <= 2mn - v).
+        let [at, one_below] = pattern.split_twice(Statistic::TwiceUy, span - twice_u);
+        (one_below.1, at.0)
+    } else {
+        (
+            conditional_tail(groups, twice_u, Tail::Lower),
+            conditional_tail(groups, twice_u, Tail::Upper),
+        )
     }
 }
 
@@ -121,10 +151,18 @@ impl<'a> Pattern<'a> {
 
     /// `(P(statistic <= threshold), P(statistic > threshold))`.
     fn split(&self, statistic: Statistic, threshold: u128) -> (f64, f64) {
-        // Placing a sample in ascending order gives its own 2U; in descending order, the
-        // other sample's.
-        let forward = (statistic == Statistic::TwiceUx) == self.x_placed;
-        self.dp(forward, threshold).run()
+        self.dp(self.forward(statistic), threshold).run(false)[0]
+    }
+
+    /// [`Pattern::split`] at `threshold >= 1` and at `threshold - 1`, from one run.
+    fn split_twice(&self, statistic: Statistic, threshold: u128) -> [(f64, f64); 2] {
+        self.dp(self.forward(statistic), threshold).run(true)
+    }
+
+    /// Whether the DP for `statistic` visits the groups in ascending order: placing a sample
+    /// in ascending order gives its own 2U; in descending order, the other sample's.
+    fn forward(&self, statistic: Statistic) -> bool {
+        (statistic == Statistic::TwiceUx) == self.x_placed
     }
 
     fn dp(&self, forward: bool, threshold: u128) -> Dp<'a> {
@@ -249,44 +287,74 @@ impl Dp<'_> {
         Some(steps)
     }
 
-    /// `(P(score <= threshold), P(score > threshold))`.
-    fn run(&self) -> (f64, f64) {
+    /// `(P(score <= threshold), P(score > threshold))`, and if `one_below` (for a threshold
+    /// of at least one) the same at `threshold - 1`, else that pair repeated.
+    fn run(&self, one_below: bool) -> [(f64, f64); 2] {
         SCRATCH.with_borrow_mut(|Scratch { grid, weights }| {
             grid.reset(to_index(self.placed) + 1, to_index(self.threshold) + 1);
-            let result = self.run_on(grid, weights);
+            let lower = one_below.then(|| self.threshold - 1);
+            let result = self.run_on(grid, weights, lower);
             grid.release_if_large();
             result
         })
     }
 
     /// [`Dp::run`] on a freshly reset grid, with a buffer for the hypergeometric weights.
-    fn run_on(&self, grid: &mut Grid, weights: &mut Vec<f64>) -> (f64, f64) {
+    ///
+    /// With a `lower` threshold, [`Grid::above_lower`] gathers what a run at `lower` would
+    /// move "above": of each row, the cells up to that run's room, which hold that run's
+    /// values (and zeros where it has none, which leave every sum unchanged).
+    fn run_on(
+        &self,
+        grid: &mut Grid,
+        weights: &mut Vec<f64>,
+        lower: Option<u64>,
+    ) -> [(f64, f64); 2] {
         for group in self.row_steps() {
             for row in group {
                 let j = to_index(row.chosen);
-                if grid.live[j].0 > grid.live[j].1 {
+                // A row with the whole sample placed keeps every state as it is (weight one,
+                // nothing above its cap, which is the threshold): only empty work to skip.
+                if grid.live[j].0 > grid.live[j].1 || row.chosen == self.placed {
                     continue;
                 }
                 hypergeometric(weights, &row, self.total - row.below, self.placed);
+                let caps = |c: u64| {
+                    let cap_at = |threshold| row.cap(c, self.placed, threshold);
+                    (cap_at(self.threshold), lower.map(cap_at))
+                };
+                let room_lower = lower.map(|threshold| row.room(self.placed, threshold));
                 let (first, last) = row.take;
                 for c in first.max(1)..=last {
                     let weight = weights[to_index(c - first)];
-                    let cap = row.cap(c, self.placed, self.threshold);
+                    let (cap, cap_lower) = caps(c);
+                    if let (Some(cap_lower), Some(room)) = (cap_lower, room_lower) {
+                        grid.above_lower += weight * grid.dropped(j, row.gain(c), cap_lower, room);
+                    }
                     grid.push(j, to_index(c), row.gain(c), weight, cap);
                 }
-                let stay =
-                    (first == 0).then(|| (weights[0], row.cap(0, self.placed, self.threshold)));
-                grid.keep(j, stay);
+                let weight = if first == 0 { weights[0] } else { 0.0 };
+                let (cap, cap_lower) = caps(0);
+                if let (Some(cap_lower), Some(room)) = (cap_lower, room_lower) {
+                    let cap_lower = cap_lower.filter(|_| first == 0);
+                    grid.above_lower += weight * grid.dropped(j, 0, cap_lower, room);
+                }
+                grid.keep(j, (first == 0).then_some((weight, cap)));
             }
         }
-        let (lo, hi) = grid.live[to_index(self.placed)];
-        let last = to_index(self.placed) * grid.width;
-        let at_most: f64 = grid
-            .cells
-            .get(last + lo..=last + hi)
-            .map_or(0.0, |r| r.iter().sum());
-        let mass = at_most + grid.above;
-        (at_most / mass, grid.above / mass)
+        let placed = to_index(self.placed);
+        let at_most = grid.sum_up_to(placed, self.threshold);
+        let split = |at_most: f64, above: f64| {
+            let mass = at_most + above;
+            (at_most / mass, above / mass)
+        };
+        let at_threshold = split(at_most, grid.above);
+        [
+            at_threshold,
+            lower.map_or(at_threshold, |threshold| {
+                split(grid.sum_up_to(placed, threshold), grid.above_lower)
+            }),
+        ]
     }
 }
 
@@ -321,6 +389,8 @@ struct Grid {
     live: Vec<(usize, usize)>,
     /// Probability already known to end above the threshold.
     above: f64,
+    /// The same for the threshold one lower, when a run computes both (see [`Dp::run_on`]).
+    above_lower: f64,
 }
 
 impl Grid {
@@ -336,6 +406,30 @@ impl Grid {
         self.live[0] = (0, 0);
         self.cells[0] = 1.0;
         self.above = 0.0;
+        self.above_lower = 0.0;
+    }
+
+    /// Sum of row `j`'s live cells with scores up to `limit`, in ascending order; `-0.0` if
+    /// there are none, as for an empty slice.
+    fn sum_up_to(&self, j: usize, limit: u64) -> f64 {
+        let (lo, hi) = self.live[j];
+        let end = hi.min(to_index(limit)) + 1;
+        let row = &self.cells[j * self.width..][..self.width];
+        row.get(lo..end).unwrap_or_default().iter().sum()
+    }
+
+    /// Sum of row `j`'s live cells with scores up to `room` that land above `cap` once
+    /// shifted up by `gain` (all of them for a `cap` of `None`), in ascending order: what a
+    /// run whose row `j` holds only those cells moves "above", with the same bits.
+    fn dropped(&self, j: usize, gain: u64, cap: Option<u64>, room: Option<u64>) -> f64 {
+        let (lo, hi) = self.live[j];
+        let start = cap.map_or(lo, |cap| {
+            // The first score that lands above `cap`.
+            lo.max(to_index(cap.saturating_add(1).saturating_sub(gain)))
+        });
+        let end = room.map_or(0, |room| hi.min(to_index(room)) + 1);
+        let row = &self.cells[j * self.width..][..self.width];
+        row.get(start..end).unwrap_or_default().iter().sum()
     }
 
     /// Frees the cells if they are too many to hold between runs (see [`KEPT_CELLS`]).
@@ -421,6 +515,12 @@ impl Grid {
 /// formed and every weight has full relative accuracy.
 fn hypergeometric(weights: &mut Vec<f64>, row: &RowStep, remaining: u64, placed: u64) {
     let (first, last) = row.take;
+    if first == last {
+        // The one weight the general path below normalizes to exactly one.
+        weights.clear();
+        weights.push(1.0);
+        return;
+    }
     let (t, left, r) = (
         row.size as f64,
         (placed - row.chosen) as f64,
@@ -453,6 +553,7 @@ fn to_index(value: u64) -> usize {
 mod tests {
     use super::super::exact::untied_tail;
     use super::*;
+    use proptest::prelude::*;
     use statrs::function::factorial::ln_binomial;
 
     /// Tie groups with these sizes, the first `m` observations (in ascending order) in `x`.
@@ -631,6 +732,74 @@ mod tests {
         }
     }
 
+    /// Both tails one by one, as bits.
+    fn tails_one_by_one(groups: &[TieGroup], twice_u: u128) -> (u64, u64) {
+        let tail = |tail| conditional_tail(groups, twice_u, tail).to_bits();
+        (tail(Tail::Lower), tail(Tail::Upper))
+    }
+
+    /// [`conditional_tails`] gives the bits of [`conditional_tail`] at every statistic.
+    fn check_both_tails(groups: &[TieGroup]) -> std::result::Result<(), TestCaseError> {
+        let span: u64 =
+            2 * groups.iter().map(|g| g.x).sum::<u64>() * groups.iter().map(|g| g.y).sum::<u64>();
+        for v in 0..=u128::from(span) + 1 {
+            let (lower, upper) = conditional_tails(groups, v);
+            prop_assert_eq!(
+                (lower.to_bits(), upper.to_bits()),
+                tails_one_by_one(groups, v),
+                "{:?} 2U={}",
+                groups,
+                v
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn both_tails_at_once_match_one_by_one_on_rollout_patterns() {
+        // Error rates per minute (zeros, then distinct rates) and latency histograms.
+        let zeros_then_distinct = |zeros: TieGroup, rest: &[u64]| {
+            std::iter::once(zeros)
+                .chain(rest.iter().map(|&x| TieGroup { x, y: 1 - x }))
+                .collect::<Vec<_>>()
+        };
+        let cases = [
+            zeros_then_distinct(
+                TieGroup { x: 9, y: 3 },
+                &[0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1],
+            ),
+            zeros_then_distinct(TieGroup { x: 15, y: 3 }, &[0; 16]),
+            zeros_then_distinct(TieGroup { x: 3, y: 2 }, &[0, 1, 0, 1, 0, 0, 1, 1, 1]),
+            vec![
+                TieGroup { x: 0, y: 10 },
+                TieGroup { x: 1, y: 12 },
+                TieGroup { x: 1, y: 9 },
+                TieGroup { x: 2, y: 11 },
+                TieGroup { x: 0, y: 8 },
+                TieGroup { x: 1, y: 0 },
+                TieGroup { x: 0, y: 1 },
+            ],
+            pattern(&sizes_from(3, 40), 17),
+            pattern(&[14], 5),
+        ];
+        for groups in cases {
+            check_both_tails(&groups).unwrap();
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn both_tails_at_once_match_one_by_one(
+            counts in prop::collection::vec((0u64..4, 0u64..4), 1..12),
+        ) {
+            let groups: Vec<TieGroup> = counts.iter().map(|&(x, y)| TieGroup { x, y }).collect();
+            prop_assume!(groups.iter().any(|g| g.x > 0) && groups.iter().any(|g| g.y > 0));
+            check_both_tails(&groups)?;
+        }
+    }
+
     #[test]
     fn cost_counting_stops_at_the_limit() {
         let groups = pattern(&sizes_from(11, 60), 25);
@@ -639,7 +808,9 @@ mod tests {
         assert_eq!(conditional_cost(&groups, cost), Some(cost));
         assert_eq!(conditional_cost(&groups, cost - 1.0), None);
         assert!(conditional_obstacle(&groups, cost).is_none());
-        let refused = conditional_obstacle(&groups, cost - 1.0).unwrap();
+        let refused = conditional_obstacle(&groups, cost - 1.0)
+            .unwrap()
+            .to_string();
         assert!(refused.contains("more than"), "{refused}");
     }
 }
