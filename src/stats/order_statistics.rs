@@ -11,7 +11,8 @@
 //! The unordered part exists because a test of a high quantile only asks for the order of the
 //! largest few percent of the values, and keeping all of them ordered was most of its cost.
 //! Every query notes how many of the smallest values it could have left unordered; the next
-//! insertion fits the unordered part a margin below the least such count. A query that needs
+//! insertion fits the unordered part a margin below the least such count (growing it again
+//! only after the set has grown by half since a query last made it shrink). A query that needs
 //! the order of unordered values is still answered exactly, by a linear scan, and makes the
 //! next insertion order them. Queries: `count_le` is two binary searches, `kth` a binary
 //! search for how many of the smallest `k` ordered values come from each sorted array.
@@ -41,6 +42,11 @@ const UNORDERED_MARGIN_DIVISOR: usize = 32;
 /// Fewest values moved into the unordered part at once, so small sets stay ordered.
 const UNORDER_MINIMUM: usize = 256;
 
+/// After a query made the unordered part shrink, it may grow again only once the set has
+/// grown by this fraction (1/2): looks that reach low ranks now and then (the catch-all) then
+/// keep it small instead of making it grow and shrink in turn.
+const REGROW_DIVISOR: usize = 2;
+
 /// The values seen so far, partly ordered.
 #[derive(Debug)]
 pub(crate) struct OrderStatistics {
@@ -55,6 +61,8 @@ pub(crate) struct OrderStatistics {
     /// The least number of smallest values that a query since the last insertion could have
     /// left unordered. Atomic so that queries take `&self` and the set stays `Sync`.
     unordered_allowed: AtomicUsize,
+    /// The number of values from which the unordered part may grow.
+    grow_from: usize,
 }
 
 impl Default for OrderStatistics {
@@ -65,6 +73,7 @@ impl Default for OrderStatistics {
             settled: Vec::new(),
             recent: Vec::new(),
             unordered_allowed: AtomicUsize::new(usize::MAX),
+            grow_from: 0,
         }
     }
 }
@@ -77,6 +86,7 @@ impl Clone for OrderStatistics {
             settled: self.settled.clone(),
             recent: self.recent.clone(),
             unordered_allowed: AtomicUsize::new(self.unordered_allowed.load(Ordering::Relaxed)),
+            grow_from: self.grow_from,
         }
     }
 }
@@ -175,8 +185,8 @@ impl OrderStatistics {
 
     /// Fits the unordered part to the queries since the last insertion: shrinks it when one of
     /// them needed the order of unordered values, grows it when it has fallen behind by at
-    /// least half of the ordered values (so moving them is amortized), and leaves it alone
-    /// when there were no queries.
+    /// least half of the ordered values (so moving them is amortized) and no shrink is recent,
+    /// and leaves it alone when there were no queries.
     fn fit_unordered(&mut self) {
         let allowed = std::mem::replace(self.unordered_allowed.get_mut(), usize::MAX);
         if allowed == usize::MAX {
@@ -186,7 +196,10 @@ impl OrderStatistics {
         let held = self.unordered.len();
         if held > allowed {
             self.order_all_but(target);
-        } else if target.saturating_sub(held) >= (self.ordered_len() / 2).max(UNORDER_MINIMUM) {
+            self.grow_from = self.len() + self.len() / REGROW_DIVISOR;
+        } else if self.len() >= self.grow_from
+            && target.saturating_sub(held) >= (self.ordered_len() / 2).max(UNORDER_MINIMUM)
+        {
             self.unorder_smallest((target - held).min(self.ordered_len()));
         }
     }
