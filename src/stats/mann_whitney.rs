@@ -556,6 +556,26 @@ mod tests {
         ]
     }
 
+    /// Both one-sided results of one call equal those of the two separate calls, bit for bit,
+    /// or the call fails as the first separate call does.
+    fn same_as_separate(
+        both: Result<[MannWhitneyResult; 2]>,
+        separate: [Result<MannWhitneyResult>; 2],
+    ) -> std::result::Result<(), TestCaseError> {
+        match (both, separate) {
+            (Ok(both), [Ok(greater), Ok(less)]) => {
+                prop_assert_eq!(both[0].pvalue.to_bits(), greater.pvalue.to_bits());
+                prop_assert_eq!(both[1].pvalue.to_bits(), less.pvalue.to_bits());
+                prop_assert_eq!(both, [greater, less]);
+            }
+            (Err(both), [Err(greater), _]) => {
+                prop_assert_eq!(both.to_string(), greater.to_string())
+            }
+            (both, separate) => prop_assert!(false, "{:?} vs {:?}", both, separate),
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(128))]
 
@@ -575,15 +595,7 @@ mod tests {
             let both = mann_whitney_u_one_sided(&x, &y, &options);
             let separate = [Alternative::Greater, Alternative::Less]
                 .map(|alternative| mann_whitney_u(&x, &y, &options.alternative(alternative)));
-            match (both, separate) {
-                (Ok(both), [Ok(greater), Ok(less)]) => {
-                    prop_assert_eq!(both[0].pvalue.to_bits(), greater.pvalue.to_bits());
-                    prop_assert_eq!(both[1].pvalue.to_bits(), less.pvalue.to_bits());
-                    prop_assert_eq!(both, [greater, less]);
-                }
-                (Err(both), [Err(greater), _]) => prop_assert_eq!(both.to_string(), greater.to_string()),
-                (both, separate) => prop_assert!(false, "{:?} vs {:?}", both, separate),
-            }
+            same_as_separate(both, separate)?;
         }
 
         #[test]
@@ -596,15 +608,7 @@ mod tests {
             let both = mann_whitney_u_grouped_one_sided(&x, &y, &options);
             let separate = [Alternative::Greater, Alternative::Less]
                 .map(|alternative| mann_whitney_u_grouped(&x, &y, &options.alternative(alternative)));
-            match (both, separate) {
-                (Ok(both), [Ok(greater), Ok(less)]) => {
-                    prop_assert_eq!(both[0].pvalue.to_bits(), greater.pvalue.to_bits());
-                    prop_assert_eq!(both[1].pvalue.to_bits(), less.pvalue.to_bits());
-                    prop_assert_eq!(both, [greater, less]);
-                }
-                (Err(both), [Err(greater), _]) => prop_assert_eq!(both.to_string(), greater.to_string()),
-                (both, separate) => prop_assert!(false, "{:?} vs {:?}", both, separate),
-            }
+            same_as_separate(both, separate)?;
         }
     }
 
