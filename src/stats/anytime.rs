@@ -343,14 +343,7 @@ impl EventCountTest {
 
     fn likelihood(&self) -> Likelihood {
         Likelihood {
-            stages: self
-                .stages()
-                .map(|stage| StageCounts {
-                    log_odds: (stage.share / (1.0 - stage.share)).ln(),
-                    canary: stage.canary as f64,
-                    baseline: stage.baseline as f64,
-                })
-                .collect(),
+            stages: self.stages().map(StageCounts::new).collect(),
         }
     }
 
@@ -388,11 +381,97 @@ impl EventCountTest {
 /// A stage's counts as the likelihood needs them.
 struct StageCounts {
     log_odds: f64,
+    /// `exp(log_odds)` and `exp(-log_odds)`.
+    odds: f64,
+    inverse_odds: f64,
     canary: f64,
     baseline: f64,
 }
 
-/// The log likelihood over all stages, with the per-stage logarithms of the odds computed
+impl StageCounts {
+    fn new(stage: &Stage) -> Self {
+        let (share, rest) = (stage.share, 1.0 - stage.share);
+        StageCounts {
+            log_odds: (share / rest).ln(),
+            odds: share / rest,
+            inverse_odds: rest / share,
+            canary: stage.canary as f64,
+            baseline: stage.baseline as f64,
+        }
+    }
+
+    /// At log rate ratio `u` (with `exp(u)` and `exp(-u)` if [`exp_both`] gave them): the
+    /// logit of the canary's event share, `exp(-|logit|)` and the share itself.
+    fn at(&self, u: f64, exp_u: Option<(f64, f64)>) -> (f64, f64, f64) {
+        let logit = u + self.log_odds;
+        let small = match exp_u {
+            Some((up, _)) if logit <= 0.0 => self.odds * up,
+            Some((_, down)) => self.inverse_odds * down,
+            None => (-logit.abs()).exp(),
+        };
+        let theta = if logit > 0.0 {
+            1.0 / (1.0 + small)
+        } else {
+            small / (1.0 + small)
+        };
+        (logit, small, theta)
+    }
+}
+
+/// `exp(u)` and `exp(-u)` when both are normal numbers: each stage's `exp(-|u + log_odds|)`
+/// is then a product with its odds, accurate to a few roundings, so an evaluation of the
+/// likelihood costs two `exp` calls rather than one per stage. `None` where that product
+/// could lose precision (`|u|` beyond about 708); the stages then call `exp` each.
+fn exp_both(u: f64) -> Option<(f64, f64)> {
+    let (up, down) = (u.exp(), (-u).exp());
+    (up.is_normal() && down.is_normal()).then_some((up, down))
+}
+
+/// `sum n ln(1 + s)` over terms with `s` in `[0, 1]` and counts `n`: the factors
+/// `(1 + s)^n` are multiplied together and the product's logarithm is taken only when it
+/// grows large and at the end. Each multiplication adds one rounding, far below the rounding
+/// margin of the likelihood, which grows with the number of events.
+struct SumOfLogOnePlus {
+    log: f64,
+    product: f64,
+}
+
+impl Default for SumOfLogOnePlus {
+    fn default() -> Self {
+        SumOfLogOnePlus {
+            log: 0.0,
+            product: 1.0,
+        }
+    }
+}
+
+/// Counts up to which a term is a power in the product (at most `2^64`); larger ones add their
+/// logarithm directly.
+const POWER_AT_MOST: f64 = 64.0;
+
+/// The product's size above which its logarithm is folded into the sum: a factor of at most
+/// `2^64` (about `1.8e19`) then cannot overflow it.
+const FOLD_ABOVE: f64 = 1e150;
+
+impl SumOfLogOnePlus {
+    fn add(&mut self, s: f64, n: f64) {
+        if n > POWER_AT_MOST {
+            self.log += n * s.ln_1p();
+            return;
+        }
+        self.product *= (1.0 + s).powi(n as i32);
+        if self.product > FOLD_ABOVE {
+            self.log += self.product.ln();
+            self.product = 1.0;
+        }
+    }
+
+    fn total(&self) -> f64 {
+        self.log + self.product.ln()
+    }
+}
+
+/// The log likelihood over all stages, with the per-stage odds and their logarithms computed
 /// once per root search rather than once per evaluation.
 struct Likelihood {
     stages: Vec<StageCounts>,
@@ -418,41 +497,35 @@ impl Likelihood {
         (counts.canary as f64 / counts.baseline as f64).ln() - weighted_log_odds / events
     }
 
-    /// The log likelihood at log rate ratio `u`; its slope is approximate (the value is
-    /// exact, the slope only steers Newton steps), so one `exp` and one `ln_1p` per stage.
+    /// The log likelihood at log rate ratio `u`, with its slope.
+    ///
+    /// Per stage, `-C softplus(-x) - D softplus(x)` with `x` the logit, which is
+    /// `C min(x, 0) - D max(x, 0) - (C + D) ln_1p(exp(-|x|))`; the last terms are summed as
+    /// the logarithm of a product (see [`SumOfLogOnePlus`]), so a stage costs no logarithm.
     fn value(&self, u: f64) -> Evaluation {
+        let exp_u = exp_both(u);
         let mut sum = Evaluation::default();
+        let mut tails = SumOfLogOnePlus::default();
         for stage in &self.stages {
-            let logit = u + stage.log_odds;
+            let (logit, small, theta) = stage.at(u, exp_u);
             let (c, d) = (stage.canary, stage.baseline);
-            // softplus(x) = max(x, 0) + ln_1p(exp(-|x|)), and softplus(-x) shares the exp.
-            let small = (-logit.abs()).exp();
-            let tail = small.ln_1p();
-            let (softplus_neg, softplus_pos) = if logit > 0.0 {
-                (tail, logit + tail)
-            } else {
-                (-logit + tail, tail)
-            };
-            let theta = if logit > 0.0 {
-                1.0 / (1.0 + small)
-            } else {
-                small / (1.0 + small)
-            };
-            sum.value += -c * softplus_neg - d * softplus_pos;
+            sum.value += c * logit.min(0.0) - d * logit.max(0.0);
+            tails.add(small, c + d);
             sum.slope += c - (c + d) * theta;
             sum.magnitude += (c + d) * (1.0 + logit.abs());
         }
+        sum.value -= tails.total();
         sum.magnitude += sum.value.abs();
         sum
     }
 
-    /// The slope of the log likelihood at `u` (exact, one `exp` per stage) and its own slope.
+    /// The slope of the log likelihood at `u` and its own slope; no logarithm per stage.
     fn slope(&self, u: f64) -> Evaluation {
+        let exp_u = exp_both(u);
         let mut sum = Evaluation::default();
         for stage in &self.stages {
-            let logit = u + stage.log_odds;
+            let (logit, _, theta) = stage.at(u, exp_u);
             let (c, d) = (stage.canary, stage.baseline);
-            let theta = 1.0 / (1.0 + (-logit).exp());
             sum.value += c - (c + d) * theta;
             sum.slope -= (c + d) * theta * (1.0 - theta);
             sum.magnitude += (c + d) * (1.0 + logit.abs());
