@@ -217,21 +217,25 @@ fn wait(more: u64, per_second: f64) -> Option<f64> {
 impl fmt::Display for Shortfall {
     /// For example: "need ~1200 more canary observations; about 12 min at the current rate".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts = Vec::new();
+        f.write_str("need ")?;
+        let mut separator = "";
         for (group, more) in [
             ("canary", self.more_canary),
             ("baseline", self.more_baseline),
         ] {
             match more {
-                Some(0) => {}
-                Some(n) => parts.push(format!("~{n} more {group} observations")),
-                None => parts.push(format!("more {group} observations (amount not yet known)")),
+                Some(0) => continue,
+                Some(n) => write!(f, "{separator}~{n} more {group} observations")?,
+                None => write!(
+                    f,
+                    "{separator}more {group} observations (amount not yet known)"
+                )?,
             }
+            separator = " and ";
         }
-        if parts.is_empty() {
-            parts.push("more observations".to_string());
+        if separator.is_empty() {
+            f.write_str("more observations")?;
         }
-        write!(f, "need {}", parts.join(" and "))?;
         if let Some(eta) = self.eta {
             write!(f, "; about {} at the current rate", human(eta))?;
         }
