@@ -308,15 +308,16 @@ impl EventCountTest {
     /// The maximum-likelihood rate ratio (canary over baseline, per unit of traffic);
     /// `None` before any event, infinite when only the canary has events.
     pub fn rate_ratio(&self) -> Option<f64> {
-        (self.observations() > 0).then(|| self.best_log_ratio().exp())
+        (self.observations() > 0).then(|| self.likelihood().best_log_ratio(self.counts()).exp())
     }
 
     /// [`EventCountTest::rate_ratio`] and [`SequentialTest::interval`] together, sharing the
     /// maximum-likelihood search that both start from.
     pub fn rate_ratio_and_interval(&self) -> (Option<f64>, Option<Interval>) {
-        let best = self.best_log_ratio();
+        let likelihood = self.likelihood();
+        let best = likelihood.best_log_ratio(self.counts());
         let ratio = (self.observations() > 0).then(|| best.exp());
-        (ratio, self.interval_around(best))
+        (ratio, self.interval_around(&likelihood, best))
     }
 
     fn stages(&self) -> impl Iterator<Item = &Stage> {
@@ -345,36 +346,6 @@ impl EventCountTest {
         Likelihood {
             stages: self.stages().map(StageCounts::new).collect(),
         }
-    }
-
-    /// The log rate ratio maximising the likelihood (concave in it): infinite when one arm
-    /// has no events.
-    fn best_log_ratio(&self) -> f64 {
-        let counts = self.counts();
-        if counts.canary == 0 {
-            return f64::NEG_INFINITY;
-        }
-        if counts.baseline == 0 {
-            return f64::INFINITY;
-        }
-        let likelihood = self.likelihood();
-        let guess = likelihood.pooled_log_ratio(counts);
-        // Widen around the guess until the slope changes sign; stop at infinity, where
-        // rounding can leave the slope at zero for extreme counts.
-        let widened = |direction: f64| {
-            let mut step = 1.0;
-            loop {
-                let end = guess + direction * step;
-                let slope = likelihood.slope(end).value;
-                let slope_points_further = slope * direction >= 0.0;
-                if !(end.is_finite() && slope_points_further) {
-                    return end;
-                }
-                step *= 2.0;
-            }
-        };
-        let (low, high) = (widened(-1.0), widened(1.0));
-        root(low, high, guess, |u| likelihood.slope(u))
     }
 }
 
@@ -459,7 +430,7 @@ impl SumOfLogOnePlus {
             self.log += n * s.ln_1p();
             return;
         }
-        self.product *= (1.0 + s).powi(n as i32);
+        self.product *= power(1.0 + s, n as u32);
         if self.product > FOLD_ABOVE {
             self.log += self.product.ln();
             self.product = 1.0;
@@ -469,6 +440,21 @@ impl SumOfLogOnePlus {
     fn total(&self) -> f64 {
         self.log + self.product.ln()
     }
+}
+
+/// `base^exponent` by repeated squaring, as `powi` computes it, but inlined: the exponents
+/// here are a tick's events, mostly one to three, where the call would cost more than the
+/// multiplications.
+fn power(mut base: f64, mut exponent: u32) -> f64 {
+    let mut result = 1.0;
+    while exponent > 0 {
+        if exponent & 1 == 1 {
+            result *= base;
+        }
+        base *= base;
+        exponent >>= 1;
+    }
+    result
 }
 
 /// The log likelihood over all stages, with the per-stage odds and their logarithms computed
@@ -495,6 +481,42 @@ impl Likelihood {
             (n + events, sum + events * stage.log_odds)
         });
         (counts.canary as f64 / counts.baseline as f64).ln() - weighted_log_odds / events
+    }
+
+    /// The log rate ratio maximising the likelihood (concave in it), given the events of
+    /// each arm over all stages: infinite when one arm has none.
+    ///
+    /// The slope at the pooled guess tells on which side the maximum lies, so the bracket is
+    /// widened from the guess on that side alone, and the Newton steps start one step from
+    /// the guess.
+    fn best_log_ratio(&self, counts: EventCounts) -> f64 {
+        if counts.canary == 0 {
+            return f64::NEG_INFINITY;
+        }
+        if counts.baseline == 0 {
+            return f64::INFINITY;
+        }
+        let guess = self.pooled_log_ratio(counts);
+        let at_guess = self.slope(guess);
+        let direction = if at_guess.value > 0.0 { 1.0 } else { -1.0 };
+        // Widen until the slope changes sign; stop at infinity, where rounding can leave the
+        // slope at zero for extreme counts.
+        let mut step = 1.0;
+        let far = loop {
+            let end = guess + direction * step;
+            let slope_points_further = self.slope(end).value * direction >= 0.0;
+            if !(end.is_finite() && slope_points_further) {
+                break end;
+            }
+            step *= 2.0;
+        };
+        let (inside, outside) = if direction > 0.0 {
+            (guess, far)
+        } else {
+            (far, guess)
+        };
+        let start = guess - at_guess.value / at_guess.slope;
+        root(inside, outside, start, |u| self.slope(u))
     }
 
     /// The log likelihood at log rate ratio `u`, with its slope.
@@ -591,7 +613,8 @@ impl SequentialTest for EventCountTest {
     /// in `log r`; `[low, inf)` for `Greater`, `[0, high]` for `Less`. `None` in the rare case
     /// that no single ratio fits all stages (the set is empty).
     fn interval(&self) -> Option<Interval> {
-        self.interval_around(self.best_log_ratio())
+        let likelihood = self.likelihood();
+        self.interval_around(&likelihood, likelihood.best_log_ratio(self.counts()))
     }
 
     /// Events seen in both arms over all stages.
@@ -601,11 +624,10 @@ impl SequentialTest for EventCountTest {
 }
 
 impl EventCountTest {
-    /// The interval of [`SequentialTest::interval`], given the maximum-likelihood log ratio
-    /// `best` (from [`EventCountTest::best_log_ratio`]).
-    fn interval_around(&self, best: f64) -> Option<Interval> {
+    /// The interval of [`SequentialTest::interval`], given the test's likelihood and its
+    /// maximum-likelihood log ratio `best` (from [`Likelihood::best_log_ratio`]).
+    fn interval_around(&self, likelihood: &Likelihood, best: f64) -> Option<Interval> {
         let level = self.interval_level();
-        let likelihood = self.likelihood();
         let inside = |u: f64| likelihood.value(u).value > level;
         if best.is_nan() {
             return None; // counts so extreme that the likelihood is not representable
@@ -635,26 +657,36 @@ impl EventCountTest {
         } else {
             1.0
         };
+        let above_level = |u: f64| {
+            let at = likelihood.value(u);
+            Evaluation {
+                value: at.value - level,
+                magnitude: at.magnitude + level.abs(),
+                ..at
+            }
+        };
+        // Each end is bracketed by the Wald guess when that lies outside the set (else by
+        // widening beyond it), and the Newton steps start one step from the guess.
         let end = |direction: f64| {
             if !best.is_finite() && best.signum() == direction {
                 return best;
             }
-            let mut width = WALD_BRACKET * guess;
-            while inside(start + direction * width) {
-                width *= 2.0;
-                if width > 1e3 {
-                    return direction * f64::INFINITY;
+            let first = start + direction * guess;
+            let at_first = above_level(first);
+            let mut inner = start;
+            let mut width = guess;
+            if at_first.value > 0.0 {
+                inner = first;
+                width = WALD_BRACKET * guess;
+                while inside(start + direction * width) {
+                    width *= 2.0;
+                    if width > 1e3 {
+                        return direction * f64::INFINITY;
+                    }
                 }
             }
-            let guess = start + direction * guess;
-            outer_root(start, start + direction * width, guess, |u| {
-                let at = likelihood.value(u);
-                Evaluation {
-                    value: at.value - level,
-                    magnitude: at.magnitude + level.abs(),
-                    ..at
-                }
-            })
+            let step = first - at_first.value / at_first.slope;
+            outer_root(inner, start + direction * width, step, above_level)
         };
         let low = match self.options.alternative {
             Alternative::Less => 0.0,
@@ -854,7 +886,7 @@ mod tests {
                 test.update(EventCounts { canary, baseline }).unwrap();
             }
             let (likelihood, level) = (test.likelihood(), test.interval_level());
-            let best = test.best_log_ratio();
+            let best = test.likelihood().best_log_ratio(test.counts());
             let interval = test.interval().unwrap();
             for (end, inward) in [(interval.low, 1.0), (interval.high, -1.0)] {
                 let u = end.ln();
