@@ -33,6 +33,18 @@ pub(crate) enum Infinities {
     },
 }
 
+/// The index of the first NaN in `data`, if any. Whether there is one is checked first by a
+/// pass without early exit, which the compiler vectorizes: most samples hold none, and the
+/// check runs on every sample of every look.
+pub(crate) fn first_nan(data: &[f64]) -> Option<usize> {
+    let any = data.iter().fold(false, |any, value| any | value.is_nan());
+    if any {
+        data.iter().position(|value| value.is_nan())
+    } else {
+        None
+    }
+}
+
 /// Copies `data` without NaN values (or rejects them), checking infinities and emptiness.
 pub(crate) fn clean_sample(
     sample: &'static str,

@@ -11,7 +11,7 @@ use super::outcome::{Effect, EffectMeasure, GroupSummary, MetricResult, Outcome}
 use super::sequential::SequentialState;
 use crate::error::{Error, Result};
 use crate::rules::{Observed, SampleRule, Shortfall, Sufficiency};
-use crate::sample::NanPolicy;
+use crate::sample::{first_nan, NanPolicy};
 use crate::stats::{
     hodges_lehmann, mann_whitney_u, mann_whitney_u_grouped_one_sided, mann_whitney_u_one_sided,
     Alternative, HodgesLehmannOptions, MannWhitneyOptions, MannWhitneyResult, MethodUsed,
@@ -42,7 +42,8 @@ pub(crate) struct Finding {
     pub canary: GroupSummary,
     pub baseline: GroupSummary,
     pub shortfall: Option<Shortfall>,
-    /// Why, for results without a test (no data, not enough data, errors), or a remark.
+    /// Why, for results without a test (no data, errors), or a remark. A result short of data
+    /// has none: its shortfall is put in words when the reason is written.
     pub note: Option<String>,
     /// Whether a regression of a critical metric vetoes (Kayenta's critical effect gate can
     /// make it an ordinary regression).
@@ -74,6 +75,16 @@ impl Finding {
         Finding {
             note: None,
             ..Finding::without_test(outcome, "")
+        }
+    }
+
+    /// An inconclusive result for want of data: the shortfall says how much more is needed,
+    /// and is put in words only when a reason is written.
+    pub(crate) fn short_of(shortfall: Shortfall) -> Finding {
+        Finding {
+            note: None,
+            shortfall: Some(shortfall),
+            ..Finding::without_test(Outcome::Inconclusive, "")
         }
     }
 
@@ -306,7 +317,7 @@ pub(crate) fn prepare_samples<'a>(
     baseline: &'a [f64],
 ) -> Result<Option<(Cleaned<'a>, Cleaned<'a>)>> {
     let clean = |group: &'static str, values: &'a [f64]| -> Result<Cleaned<'a>> {
-        let first_nan = values.iter().position(|v| v.is_nan());
+        let first_nan = first_nan(values);
         if let (NanPolicy::Reject, Some(index)) = (config.nan_policy, first_nan) {
             return Err(Error::NanInSample {
                 sample: group,
@@ -350,11 +361,7 @@ pub(crate) fn not_enough(config: &MetricConfig, observed: Observed) -> Result<Op
     };
     Ok(match sufficiency {
         Sufficiency::Enough => None,
-        Sufficiency::NotYet(shortfall) => {
-            let mut f = Finding::without_test(Outcome::Inconclusive, shortfall.to_string());
-            f.shortfall = Some(shortfall);
-            Some(f)
-        }
+        Sufficiency::NotYet(shortfall) => Some(Finding::short_of(shortfall)),
     })
 }
 
@@ -751,6 +758,8 @@ fn reason(config: &MetricConfig, f: &Finding) -> String {
     }
     if let Some(note) = &f.note {
         text += &format!(" ({note})");
+    } else if let Some(shortfall) = &f.shortfall {
+        text += &format!(" ({shortfall})");
     }
     let label = match (f.outcome, f.change) {
         (Outcome::Pass, _) => "pass".to_string(),

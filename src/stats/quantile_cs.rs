@@ -15,6 +15,7 @@ use super::sequential::{Interval, SequentialDecision, SequentialTest};
 use super::stitching::{EmpiricalProcessLil, PolyStitching, StitchingShape};
 use super::Alternative;
 use crate::error::{Error, Result};
+use crate::sample::first_nan;
 
 /// Leading constant `A` of the all-quantile band (`confseq`'s default).
 const LIL_A: f64 = 0.85;
@@ -443,7 +444,7 @@ impl QuantileTest {
     /// NaN anywhere rejects the whole batch and leaves the test unchanged.
     pub fn update_batch(&mut self, baseline: &[f64], canary: &[f64]) -> Result<SequentialDecision> {
         for (sample, values) in [("baseline", baseline), ("canary", canary)] {
-            if let Some(index) = values.iter().position(|v| v.is_nan()) {
+            if let Some(index) = first_nan(values) {
                 return Err(Error::NanInSample { sample, index });
             }
         }

@@ -6,7 +6,7 @@
 //! a bucket is a tie group.
 
 use crate::error::{Error, Result};
-use crate::sample::{clean_sample_with, Infinities, NanPolicy};
+use crate::sample::{clean_sample_with, first_nan, Infinities, NanPolicy};
 
 /// Largest total number of observations: beyond 2^53 counts stop being exact in f64.
 pub(crate) const MAX_OBSERVATIONS: u64 = 1 << 53;
@@ -54,7 +54,7 @@ pub(crate) fn check_sorted(sample: &'static str, data: &[f64]) -> Result<()> {
             after_removal: "",
         });
     }
-    if let Some(index) = data.iter().position(|value| value.is_nan()) {
+    if let Some(index) = first_nan(data) {
         return Err(Error::invalid(
             sample,
             format!("NaN at index {index}"),
