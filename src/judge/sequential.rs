@@ -97,12 +97,6 @@ impl SequentialState {
                     return Ok(());
                 }
                 let share = (c.total as f64 / traffic).clamp(1e-9, 1.0 - 1e-9);
-                let mut next = test.clone();
-                next.set_canary_share(share)?;
-                next.update(EventCounts {
-                    canary: c.events,
-                    baseline: b.events,
-                })?;
                 let add = |a: EventTotals, b: &EventTotals| -> Result<EventTotals> {
                     let overflow = || Error::CountOverflow {
                         what: "traffic accumulated over ticks",
@@ -114,7 +108,11 @@ impl SequentialState {
                     })
                 };
                 let (new_canary, new_baseline) = (add(*canary, c)?, add(*baseline, b)?);
-                *test = next;
+                let events = EventCounts {
+                    canary: c.events,
+                    baseline: b.events,
+                };
+                test.update_at_share(share, events)?;
                 *canary = new_canary;
                 *baseline = new_baseline;
                 Ok(())

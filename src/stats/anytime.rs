@@ -296,6 +296,29 @@ impl EventCountTest {
         Ok(())
     }
 
+    /// [`EventCountTest::set_canary_share`], then [`SequentialTest::update`] with `counts`, as
+    /// one step that leaves the test as it was if either fails: cheaper than updating a copy
+    /// when the share changes at every look.
+    pub(crate) fn update_at_share(
+        &mut self,
+        canary_share: f64,
+        counts: EventCounts,
+    ) -> Result<SequentialDecision> {
+        let (current, finished) = (self.current, self.finished.len());
+        let finished_sums = (self.finished_log_bayes_factor, self.finished_excess);
+        let result = self
+            .set_canary_share(canary_share)
+            .and_then(|()| self.update(counts));
+        if result.is_err() {
+            // `update` changes nothing before its checks pass, so only the share change is
+            // undone.
+            self.current = current;
+            self.finished.truncate(finished);
+            (self.finished_log_bayes_factor, self.finished_excess) = finished_sums;
+        }
+        result
+    }
+
     /// Events seen in the canary and the baseline over all stages.
     pub fn counts(&self) -> EventCounts {
         self.stages()
@@ -852,6 +875,31 @@ mod tests {
         });
         assert!(matches!(overflow, Err(Error::CountOverflow { .. })));
         assert_eq!(test.observations(), u64::MAX - 1);
+    }
+
+    #[test]
+    fn a_failed_update_at_a_new_share_changes_nothing() {
+        let mut test = EventCountTest::new(0.1, EventCountOptions::default()).unwrap();
+        test.update(EventCounts {
+            canary: 3,
+            baseline: 20,
+        })
+        .unwrap();
+        let before = test.clone();
+        let overflowing = EventCounts {
+            canary: u64::MAX,
+            baseline: 1,
+        };
+        assert!(test.update_at_share(0.2, overflowing).is_err());
+        assert_eq!(test, before);
+        assert!(test.update_at_share(f64::NAN, overflowing).is_err());
+        assert_eq!(test, before);
+        let fine = EventCounts {
+            canary: 1,
+            baseline: 2,
+        };
+        assert!(test.update_at_share(0.2, fine).is_ok());
+        assert_ne!(test, before);
     }
 
     #[test]
