@@ -34,14 +34,15 @@ pub(crate) struct Service {
 struct Metric {
     model: MetricModel,
     regressions: Vec<Regression>,
-    /// For bucketed latency: the bucket probabilities for each state, indexed by
+    /// For latency: the distribution in each state, indexed by
     /// `active regressions (bit mask) << 1 | noisy neighbour`; the baseline's states are the
-    /// ones without active regressions. Computed once: a tick then costs no special functions.
+    /// ones without active regressions. Tabulated once rather than built at every tick.
+    mixtures: Vec<Mixture>,
+    /// For bucketed latency: the bucket probabilities of each state's distribution. Computed
+    /// once: a tick then costs no special functions.
     buckets: Vec<Vec<f64>>,
     /// The bucket bounds with the open last bucket, for bucketed latency.
     open_bounds: Vec<f64>,
-    /// The latency factor of a noisy-neighbour episode.
-    noisy: f64,
 }
 
 /// Regressions per metric for which states are tabulated (2^n tables).
@@ -217,24 +218,28 @@ impl Metric {
         let mut metric = Metric {
             model,
             regressions,
+            mixtures: Vec::new(),
             buckets: Vec::new(),
             open_bounds: Vec::new(),
-            noisy,
         };
+        if let Some(latency) = &metric.model.latency {
+            metric.mixtures = (0..2usize << metric.regressions.len())
+                .map(|state| {
+                    let factor = if state & 1 == 1 { noisy } else { 1.0 };
+                    Mixture::new(latency, &metric.changes(state >> 1), factor)
+                })
+                .collect();
+        }
         let bounds = match &metric.model.record {
             Record::Histogram { bounds } | Record::IntervalQuantile { bounds, .. } => bounds,
             _ => return metric,
         };
         metric.open_bounds = bounds.iter().copied().chain([f64::INFINITY]).collect();
-        if let Some(latency) = &metric.model.latency {
-            metric.buckets = (0..2usize << metric.regressions.len())
-                .map(|state| {
-                    let factor = if state & 1 == 1 { noisy } else { 1.0 };
-                    let changes = metric.changes(state >> 1);
-                    Mixture::new(latency, &changes, factor).bucket_probabilities(bounds)
-                })
-                .collect();
-        }
+        metric.buckets = metric
+            .mixtures
+            .iter()
+            .map(|mixture| mixture.bucket_probabilities(bounds))
+            .collect();
         metric
     }
 
@@ -282,13 +287,7 @@ impl Metric {
             }
             Record::Samples { limit } => {
                 let [b, c] = groups.map(|(n, mask)| {
-                    let factor = if noisy { self.noisy } else { 1.0 };
-                    let mixture = self
-                        .model
-                        .latency
-                        .as_ref()
-                        .map(|latency| Mixture::new(latency, &self.changes(mask), factor));
-                    mixture.map_or_else(Vec::new, |mix| {
+                    self.mixtures.get(state(mask)).map_or_else(Vec::new, |mix| {
                         (0..n.min(u64::from(*limit)))
                             .map(|_| mix.sample(rng))
                             .collect()
