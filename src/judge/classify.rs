@@ -7,6 +7,7 @@ use super::format;
 use super::metric::{
     Change, DataKind, Direction, MetricConfig, MinSample, Statistic, TestConfig, Tolerance,
 };
+use super::note::Note;
 use super::outcome::{Effect, EffectMeasure, GroupSummary, MetricResult, Outcome};
 use super::sequential::SequentialState;
 use crate::error::{Error, Result};
@@ -43,7 +44,7 @@ pub(crate) struct Finding {
     pub baseline: GroupSummary,
     pub shortfall: Option<Shortfall>,
     /// Why, for results without a test (no data, not enough data, errors), or a remark.
-    pub note: Option<String>,
+    pub note: Option<Note>,
     /// Whether a regression of a critical metric vetoes (Kayenta's critical effect gate can
     /// make it an ordinary regression).
     pub vetoes: bool,
@@ -51,7 +52,7 @@ pub(crate) struct Finding {
 
 impl Finding {
     /// A result without a test.
-    pub(crate) fn without_test(outcome: Outcome, note: impl Into<String>) -> Finding {
+    pub(crate) fn without_test(outcome: Outcome, note: impl Into<Note>) -> Finding {
         Finding {
             outcome,
             change: None,
@@ -351,7 +352,7 @@ pub(crate) fn not_enough(config: &MetricConfig, observed: Observed) -> Result<Op
     Ok(match sufficiency {
         Sufficiency::Enough => None,
         Sufficiency::NotYet(shortfall) => {
-            let mut f = Finding::without_test(Outcome::Inconclusive, shortfall.to_string());
+            let mut f = Finding::without_test(Outcome::Inconclusive, Note::Shortfall(shortfall));
             f.shortfall = Some(shortfall);
             Some(f)
         }
@@ -651,7 +652,7 @@ fn threshold_verdict(value: f64, min: Option<f64>, max: Option<f64>) -> Finding 
         (
             Outcome::NoData,
             None,
-            Some("the statistic is undefined".to_string()),
+            Some("the statistic is undefined".into()),
         )
     } else if max.is_some_and(|m| value > m) {
         (Outcome::Regression, Some(Change::Increase), None)
