@@ -410,20 +410,27 @@ fn mann_whitney_finding(
 ) -> Result<Finding> {
     // Relative tolerances compare ratios: shifts of the logarithms.
     let relative = matches!(config.tolerance, Some(Tolerance::Relative(_)));
-    let (canary, baseline) = if relative {
+    let (canary, baseline): (Cow<[f64]>, Cow<[f64]>) = if relative {
         (
-            logarithms("canary", canary)?,
-            logarithms("baseline", baseline)?,
+            Cow::Owned(logarithms("canary", canary)?),
+            Cow::Owned(logarithms("baseline", baseline)?),
         )
     } else {
-        (canary.to_vec(), baseline.to_vec())
+        (Cow::Borrowed(canary), Cow::Borrowed(baseline))
     };
     let (up_shift, down_shift) = match config.tolerance {
         Some(Tolerance::Absolute(d)) => (d, -d),
         Some(Tolerance::Relative(r)) => ((1.0 + r).ln(), (1.0 - r).max(0.0).ln()),
         _ => (0.0, 0.0),
     };
-    let shifted = |shift: f64| -> Vec<f64> { canary.iter().map(|v| v - shift).collect() };
+    // Subtracting `+0.0` leaves every value as it is (`-0.0` too): no copy needed.
+    let shifted = |shift: f64| -> Cow<[f64]> {
+        if shift.to_bits() == 0 {
+            Cow::Borrowed(&canary)
+        } else {
+            Cow::Owned(canary.iter().map(|v| v - shift).collect())
+        }
+    };
     let test = |shift: f64, alternative: Alternative| -> Result<MannWhitneyResult> {
         mann_whitney_u(
             &shifted(shift),
