@@ -7,6 +7,7 @@ use super::format;
 use super::metric::{
     Change, DataKind, Direction, MetricConfig, MinSample, Statistic, TestConfig, Tolerance,
 };
+use super::note::Note;
 use super::outcome::{Effect, EffectMeasure, GroupSummary, MetricResult, Outcome};
 use super::sequential::SequentialState;
 use crate::error::{Error, Result};
@@ -44,7 +45,7 @@ pub(crate) struct Finding {
     pub shortfall: Option<Shortfall>,
     /// Why, for results without a test (no data, errors), or a remark. A result short of data
     /// has none: its shortfall is put in words when the reason is written.
-    pub note: Option<String>,
+    pub note: Option<Note>,
     /// Whether a regression of a critical metric vetoes (Kayenta's critical effect gate can
     /// make it an ordinary regression).
     pub vetoes: bool,
@@ -52,7 +53,7 @@ pub(crate) struct Finding {
 
 impl Finding {
     /// A result without a test.
-    pub(crate) fn without_test(outcome: Outcome, note: impl Into<String>) -> Finding {
+    pub(crate) fn without_test(outcome: Outcome, note: impl Into<Note>) -> Finding {
         Finding {
             outcome,
             change: None,
@@ -416,20 +417,27 @@ fn mann_whitney_finding(
 ) -> Result<Finding> {
     // Relative tolerances compare ratios: shifts of the logarithms.
     let relative = matches!(config.tolerance, Some(Tolerance::Relative(_)));
-    let (canary, baseline) = if relative {
+    let (canary, baseline): (Cow<[f64]>, Cow<[f64]>) = if relative {
         (
-            logarithms("canary", canary)?,
-            logarithms("baseline", baseline)?,
+            Cow::Owned(logarithms("canary", canary)?),
+            Cow::Owned(logarithms("baseline", baseline)?),
         )
     } else {
-        (canary.to_vec(), baseline.to_vec())
+        (Cow::Borrowed(canary), Cow::Borrowed(baseline))
     };
     let (up_shift, down_shift) = match config.tolerance {
         Some(Tolerance::Absolute(d)) => (d, -d),
         Some(Tolerance::Relative(r)) => ((1.0 + r).ln(), (1.0 - r).max(0.0).ln()),
         _ => (0.0, 0.0),
     };
-    let shifted = |shift: f64| -> Vec<f64> { canary.iter().map(|v| v - shift).collect() };
+    // Subtracting `+0.0` leaves every value as it is (`-0.0` too): no copy needed.
+    let shifted = |shift: f64| -> Cow<[f64]> {
+        if shift.to_bits() == 0 {
+            Cow::Borrowed(&canary)
+        } else {
+            Cow::Owned(canary.iter().map(|v| v - shift).collect())
+        }
+    };
     let test = |shift: f64, alternative: Alternative| -> Result<MannWhitneyResult> {
         mann_whitney_u(
             &shifted(shift),
@@ -658,7 +666,7 @@ fn threshold_verdict(value: f64, min: Option<f64>, max: Option<f64>) -> Finding 
         (
             Outcome::NoData,
             None,
-            Some("the statistic is undefined".to_string()),
+            Some("the statistic is undefined".into()),
         )
     } else if max.is_some_and(|m| value > m) {
         (Outcome::Regression, Some(Change::Increase), None)

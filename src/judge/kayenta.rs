@@ -8,8 +8,12 @@
 //! before testing; the result is then an interval of width about `1e-5` around the difference,
 //! which this port uses directly (no randomness).
 
+use std::fmt;
+
 use super::classify::Finding;
+use super::format::number;
 use super::metric::{Change, Direction, KayentaRule, MetricConfig, Outliers};
+use super::note::Note;
 use super::outcome::{Effect, EffectMeasure, Outcome};
 use crate::error::Result;
 use crate::stats::{
@@ -133,13 +137,35 @@ fn classify(
         high: Some(high),
         confidence: Some(rule.confidence),
     });
-    f.note = Some(format!(
-        "interval must clear {}% of the estimate ({}); mean ratio {}",
-        super::format::number(rule.tolerance * 100.0),
-        super::format::number(bound),
-        super::format::number(mean_ratio)
-    ));
+    f.note = Some(Note::Clearance(Clearance {
+        tolerance: rule.tolerance,
+        bound,
+        mean_ratio,
+    }));
     Ok(f)
+}
+
+/// What the interval had to clear and the mean ratio, for the reason of a tested metric.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clearance {
+    /// The share of the estimate's size the interval's near end must clear.
+    tolerance: f64,
+    /// That share of the estimate's size.
+    bound: f64,
+    /// The canary's mean over the baseline's.
+    mean_ratio: f64,
+}
+
+impl fmt::Display for Clearance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "interval must clear {}% of the estimate ({}); mean ratio {}",
+            number(self.tolerance * 100.0),
+            number(self.bound),
+            number(self.mean_ratio)
+        )
+    }
 }
 
 fn mean(values: &[f64]) -> f64 {

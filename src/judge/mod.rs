@@ -45,6 +45,7 @@ mod data;
 pub(crate) mod format;
 mod kayenta;
 mod metric;
+mod note;
 mod outcome;
 mod score;
 mod sequential;

@@ -246,8 +246,11 @@ impl<'a> ShiftStatistic<'a> {
             Ok(RankSummary::from_groups(tie_groups(sample, &[]))?.tie_term)
         };
         let between_sd = null_variance(m, n, within(xs)? + within(ys)?).sqrt();
-        let point = |shift: f64| -> Result<Point> {
-            let shifted: Vec<f64> = xs.iter().map(|&v| v - shift).collect();
+        // One buffer serves both ends.
+        let mut shifted = Vec::with_capacity(xs.len());
+        let mut point = |shift: f64| -> Result<Point> {
+            shifted.clear();
+            shifted.extend(xs.iter().map(|&v| v - shift));
             let summary = RankSummary::from_groups(tie_groups(&shifted, ys))?;
             if summary.tied_values == 1 && summary.tied_observations == m + n {
                 return Err(Error::AllObservationsTied {

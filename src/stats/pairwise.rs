@@ -76,8 +76,9 @@ struct Materialized {
 impl Materialized {
     /// Every difference of `x` and `neg_y`, none placed yet.
     fn new(x: &[f64], neg_y: &[f64]) -> Self {
+        let rows = x.iter().map(|&xi| (xi, neg_y));
         Materialized {
-            keys: every_key(x, neg_y, &Candidates::all(x.len(), neg_y.len())),
+            keys: every_key(rows, x.len() * neg_y.len()),
             placed: Vec::new(),
         }
     }
@@ -113,6 +114,18 @@ impl Candidates {
             lower: vec![0; m],
             upper: vec![n; m],
         }
+    }
+
+    /// Each row's value `x_i` with the columns of `neg_y` still in play.
+    fn rows<'c>(
+        &'c self,
+        x: &'c [f64],
+        neg_y: &'c [f64],
+    ) -> impl Iterator<Item = (f64, &'c [f64])> + 'c {
+        let ranges = self.lower.iter().zip(&self.upper);
+        x.iter()
+            .zip(ranges)
+            .map(move |(&xi, (&lower, &upper))| (xi, &neg_y[lower..upper]))
     }
 }
 
@@ -267,23 +280,34 @@ impl<'a> Differences<'a> {
                 (s.below, s.through) = (lower, upper);
             }
         }
-        let mut keys = every_key(self.x, &self.neg_y, &s.candidates);
+        let active = (s.through - s.below) as usize;
+        let mut keys = every_key(s.candidates.rows(self.x, &self.neg_y), active);
         from_float_key(*keys.select_nth_unstable((k - s.below) as usize).1)
     }
 
     /// The `(k + 1)`-th smallest difference given that the `k`-th is `value`, in one O(m + n)
     /// pass: `value` again if it repeats, else the smallest difference above it.
+    ///
+    /// The pass walks each row's cut after `value` down from the previous row's, as
+    /// [`cut_rows`] does, and takes the first difference past each cut on the way, so it
+    /// needs no per-row buffer.
     pub(crate) fn next_after(&self, k: u64, value: f64) -> f64 {
-        let mut through = vec![0; self.x.len()];
-        let all = Candidates::all(self.x.len(), self.neg_y.len());
-        if cut_rows(self.x, &self.neg_y, |d| d <= value, &all, &mut through) > k + 1 {
-            return value;
+        let (mut through, mut smallest_above) = (0, f64::INFINITY);
+        let mut j = self.neg_y.len();
+        for &xi in self.x {
+            while j > 0 && xi + self.neg_y[j - 1] > value {
+                j -= 1;
+            }
+            through += j as u64;
+            if let Some(&v) = self.neg_y.get(j) {
+                smallest_above = smallest_above.min(xi + v);
+            }
         }
-        self.x
-            .iter()
-            .zip(&through)
-            .filter_map(|(&xi, &j)| self.neg_y.get(j).map(|&v| xi + v))
-            .fold(f64::INFINITY, f64::min)
+        if through > k + 1 {
+            value
+        } else {
+            smallest_above
+        }
     }
 
     /// Cuts every row where `first` and where `second` stop holding, into `s.first` and
@@ -353,17 +377,12 @@ impl<'a> Differences<'a> {
     }
 }
 
-/// The keys of the candidates' differences `x_i + neg_y_j`, row by row, in one allocation.
-fn every_key(x: &[f64], neg_y: &[f64], candidates: &Candidates) -> Vec<i64> {
-    let (lower, upper) = (&candidates.lower, &candidates.upper);
-    let count = lower
-        .iter()
-        .zip(upper)
-        .map(|(lower, upper)| upper - lower)
-        .sum();
+/// The keys of the differences `x_i + v` for each row `(x_i, columns)` and each `v` among its
+/// columns, row by row, in one allocation of the `count` keys there are.
+fn every_key<'c>(rows: impl Iterator<Item = (f64, &'c [f64])>, count: usize) -> Vec<i64> {
     let mut keys = Vec::with_capacity(count);
-    for ((&xi, &lower), &upper) in x.iter().zip(lower).zip(upper) {
-        keys.extend(neg_y[lower..upper].iter().map(|&v| float_key(xi + v)));
+    for (xi, columns) in rows {
+        keys.extend(columns.iter().map(|&v| float_key(xi + v)));
     }
     keys
 }
