@@ -651,7 +651,16 @@ impl EventCountTest {
     /// maximum-likelihood log ratio `best` (from [`Likelihood::best_log_ratio`]).
     fn interval_around(&self, likelihood: &Likelihood, best: f64) -> Option<Interval> {
         let level = self.interval_level();
-        let inside = |u: f64| likelihood.value(u).value > level;
+        // The likelihood over the level, with the size of its terms.
+        let above_level = |u: f64| {
+            let at = likelihood.value(u);
+            Evaluation {
+                value: at.value - level,
+                magnitude: at.magnitude + level.abs(),
+                ..at
+            }
+        };
+        let inside = |u: f64| above_level(u).value > 0.0;
         if best.is_nan() {
             return None; // counts so extreme that the likelihood is not representable
         }
@@ -679,14 +688,6 @@ impl EventCountTest {
             wald
         } else {
             1.0
-        };
-        let above_level = |u: f64| {
-            let at = likelihood.value(u);
-            Evaluation {
-                value: at.value - level,
-                magnitude: at.magnitude + level.abs(),
-                ..at
-            }
         };
         // Each end is bracketed by the Wald guess when that lies outside the set (else by
         // widening beyond it), and the Newton steps start one step from the guess.
